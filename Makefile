@@ -1,0 +1,166 @@
+# wireboot - build, test and demo. See docs/building.md.
+#
+#   make                 build/efi-x64/wireboot.efi build/efi-aa64/wireboot.efi build/host/wireboot
+#   make EMBED=file      embed another boot script (default: src/embedded/default.ipxe)
+#   make check           every test, ending with "N passed, N failed"
+#   make fuzz            run each fuzz harness for FUZZ_SECONDS (default 30)
+#   make demo            boot wireboot under U-Boot in QEMU
+
+EMBED ?= src/embedded/default.ipxe
+BEARSSL ?= deps/bearssl
+FUZZ_SECONDS ?= 30
+CLANG ?= clang
+LLD_LINK ?= lld-link
+LLVM_AR ?= llvm-ar
+
+# V=1 shows every command
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+
+HOST_ARCH := $(patsubst aarch64,arm64,$(shell uname -m))
+WARN := -std=c11 -Wall -Wextra -Werror
+CORE_SRCS := $(sort $(shell find src -name '*.c' -not -path 'src/platform/*'))
+EFI_SRCS := $(sort $(wildcard src/platform/efi/*.c))
+EFI_LIBC_SRCS := $(sort $(wildcard src/platform/efi/libc/*.c))
+LINUX_SRCS := $(sort $(wildcard src/platform/linux/*.c))
+UNIT_SRCS := $(sort $(wildcard tests/unit/*.c))
+FUZZ_HARNESSES := $(sort $(basename $(notdir $(wildcard fuzz/*_fuzz.c))))
+BEARSSL_SRCS := $(sort $(wildcard $(BEARSSL)/src/*/*.c))
+BEARSSL_FLAGS := -I$(BEARSSL)/inc -I$(BEARSSL)/src -w
+
+ifeq ($(BEARSSL_SRCS),)
+$(error BearSSL sources not found in $(BEARSSL): run scripts/setup first)
+endif
+
+EFI_FLAGS := -ffreestanding -fshort-wchar -fno-stack-protector -mno-stack-arg-probe -nostdlibinc \
+	-Isrc/platform/efi/libc -O2
+EFI_BEARSSL_FLAGS := -DBR_USE_URANDOM=0 -DBR_USE_UNIX_TIME=0 -DBR_USE_WIN32_RAND=0 -DBR_USE_WIN32_TIME=0
+EFI_LDFLAGS := -subsystem:efi_application -nodefaultlib -debug:none
+
+x64_CFLAGS := -target x86_64-unknown-windows-gnu -mno-red-zone $(EFI_FLAGS)
+x64_MACHINE := x64
+x64_ENTRY := efi_entry
+aa64_CFLAGS := -target aarch64-unknown-windows-gnu $(EFI_FLAGS)
+aa64_MACHINE := arm64
+aa64_ENTRY := efi_main
+
+HOST_CFLAGS := -O2 -g -fno-omit-frame-pointer
+SAN_FLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
+FUZZ_FLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=fuzzer-no-link,address,undefined
+
+.PHONY: all check unit fuzz demo clean distclean
+.DELETE_ON_ERROR:
+.SECONDARY:
+
+all: build/efi-x64/wireboot.efi build/efi-aa64/wireboot.efi build/host/wireboot
+
+# ---- generated sources (per build directory) --------------------------------------------
+# The embedded script is regenerated when the file or the EMBED path changes.
+define gen_rules
+$(1)/gen/embed.path: FORCE
+	@mkdir -p $$(@D)
+	@echo "$(EMBED)" | cmp -s - $$@ || echo "$(EMBED)" > $$@
+$(1)/gen/embedded_script.h: $(EMBED) $(1)/gen/embed.path scripts/embed-script
+	@mkdir -p $$(@D)
+	$(Q)scripts/embed-script $(EMBED) $$@
+$(1)/gen/registry.c: $(2) scripts/gen-registry
+	@mkdir -p $$(@D)
+	$(Q)scripts/gen-registry $$@ $(2)
+endef
+.PHONY: FORCE
+FORCE:
+
+# ---- EFI targets ------------------------------------------------------------------------
+define efi_target
+$(eval $(call gen_rules,build/efi-$(1),$(CORE_SRCS) $(EFI_SRCS)))
+build/efi-$(1)/obj/%.o: %.c
+	@mkdir -p $$(@D)
+	@echo "  CC      $$@"
+	$(Q)$(CLANG) $($(1)_CFLAGS) $(WARN) -Iinclude -Isrc/platform/efi -Ibuild/efi-$(1)/gen -I$(BEARSSL)/inc \
+		-MMD -MP -c $$< -o $$@
+build/efi-$(1)/obj/src/platform/efi/libc/%.o: src/platform/efi/libc/%.c
+	@mkdir -p $$(@D)
+	@echo "  CC      $$@"
+	$(Q)$(CLANG) $($(1)_CFLAGS) $(WARN) -fno-builtin -MMD -MP -c $$< -o $$@
+build/efi-$(1)/obj/src/platform/efi/main.o: build/efi-$(1)/gen/embedded_script.h
+build/efi-$(1)/bearssl/%.o: $(BEARSSL)/src/%.c
+	@mkdir -p $$(@D)
+	$(Q)$(CLANG) $($(1)_CFLAGS) $(EFI_BEARSSL_FLAGS) $(BEARSSL_FLAGS) -c $$< -o $$@
+build/efi-$(1)/libbearssl.a: $(patsubst $(BEARSSL)/src/%.c,build/efi-$(1)/bearssl/%.o,$(BEARSSL_SRCS))
+	@rm -f $$@
+	@echo "  AR      $$@"
+	$(Q)$(LLVM_AR) rcs $$@ $$^
+build/efi-$(1)/wireboot.efi: $(patsubst %.c,build/efi-$(1)/obj/%.o,$(CORE_SRCS) $(EFI_SRCS) $(EFI_LIBC_SRCS) build/efi-$(1)/gen/registry.c) build/efi-$(1)/libbearssl.a
+	@echo "  LINK    $$@"
+	$(Q)$(LLD_LINK) $(EFI_LDFLAGS) -machine:$($(1)_MACHINE) -entry:$($(1)_ENTRY) -out:$$@ $$^
+-include $(patsubst %.c,build/efi-$(1)/obj/%.d,$(CORE_SRCS) $(EFI_SRCS) $(EFI_LIBC_SRCS))
+endef
+$(eval $(call efi_target,x64))
+$(eval $(call efi_target,aa64))
+
+# ---- host targets: the Linux program, the unit tests, the fuzzers ------------------------
+# $(1) = build dir, $(2) = flags
+define host_objs
+$(1)/obj/%.o: %.c
+	@mkdir -p $$(@D)
+	@echo "  CC      $$@"
+	$(Q)$(CLANG) $(2) $(WARN) -Iinclude -I$(1)/gen -I$(BEARSSL)/inc -DWIREBOOT_HOST_ARCH='"$(HOST_ARCH)"' \
+		-MMD -MP -c $$< -o $$@
+$(1)/bearssl/%.o: $(BEARSSL)/src/%.c
+	@mkdir -p $$(@D)
+	$(Q)$(CLANG) $(2) $(BEARSSL_FLAGS) -c $$< -o $$@
+$(1)/libbearssl.a: $(patsubst $(BEARSSL)/src/%.c,$(1)/bearssl/%.o,$(BEARSSL_SRCS))
+	@rm -f $$@
+	@echo "  AR      $$@"
+	$(Q)$(LLVM_AR) rcs $$@ $$^
+endef
+
+$(eval $(call gen_rules,build/host,$(CORE_SRCS) $(LINUX_SRCS)))
+$(eval $(call host_objs,build/host,$(HOST_CFLAGS)))
+build/host/obj/src/platform/linux/main.o: build/host/gen/embedded_script.h
+build/host/wireboot: $(patsubst %.c,build/host/obj/%.o,$(CORE_SRCS) $(LINUX_SRCS) build/host/gen/registry.c) build/host/libbearssl.a
+	@echo "  LINK    $@"
+	$(Q)$(CLANG) $(HOST_CFLAGS) -o $@ $^
+
+$(eval $(call gen_rules,build/test,$(CORE_SRCS)))
+$(eval $(call host_objs,build/test,$(SAN_FLAGS)))
+build/test/gen/unit_tests.c: $(UNIT_SRCS) tests/unit/gen_tests.sh
+	@mkdir -p $(@D)
+	$(Q)tests/unit/gen_tests.sh $@ $(UNIT_SRCS)
+build/test/unit: $(patsubst %.c,build/test/obj/%.o,$(CORE_SRCS) $(UNIT_SRCS) build/test/gen/registry.c build/test/gen/unit_tests.c) build/test/libbearssl.a
+	@echo "  LINK    $@"
+	$(Q)$(CLANG) $(SAN_FLAGS) -o $@ $^
+
+$(eval $(call gen_rules,build/fuzz,$(CORE_SRCS)))
+$(eval $(call host_objs,build/fuzz,$(FUZZ_FLAGS)))
+build/fuzz/%: build/fuzz/obj/fuzz/%.o $(patsubst %.c,build/fuzz/obj/%.o,$(CORE_SRCS) build/fuzz/gen/registry.c) build/fuzz/libbearssl.a
+	@echo "  LINK    $@"
+	$(Q)$(CLANG) -fsanitize=fuzzer,address,undefined -o $@ $^
+
+-include $(shell find build -name '*.d' 2>/dev/null)
+
+# ---- tests --------------------------------------------------------------------------------
+unit: build/test/unit
+	build/test/unit
+
+check: all build/test/unit $(addprefix build/fuzz/,$(FUZZ_HARNESSES))
+	python3 tests/run_checks.py
+
+fuzz: $(addprefix build/fuzz/,$(FUZZ_HARNESSES))
+	@for h in $(FUZZ_HARNESSES); do \
+		mkdir -p build/fuzz/corpus/$$h; \
+		echo "fuzz: $$h for $(FUZZ_SECONDS) s"; \
+		build/fuzz/$$h -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 build/fuzz/corpus/$$h fuzz/corpus/$$h 2>&1 | tail -n 12 || exit 1; \
+	done
+
+demo: build/efi-x64/wireboot.efi build/efi-aa64/wireboot.efi
+	python3 tests/firmware/demo.py
+
+clean:
+	rm -rf build
+
+distclean: clean
+	rm -rf deps

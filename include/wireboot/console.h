@@ -1,0 +1,53 @@
+/*
+ * console.h - text console on top of the platform (EFI ConOut/ConIn, host stdio).
+ *
+ * Output is UTF-8 with '\n' line ends; the platform translates. Input is non-blocking key by
+ * key; console_readline() runs the poll loop while it waits, so the network stays serviced
+ * while the user types. Keys read while checking for Ctrl-C are kept, not lost.
+ */
+#ifndef WIREBOOT_CONSOLE_H
+#define WIREBOOT_CONSOLE_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include "wireboot/platform.h"
+
+struct loop;
+
+#define CONSOLE_PENDING_KEYS 32
+
+struct console {
+	const struct platform *platform;
+	int pending[CONSOLE_PENDING_KEYS]; /* keys read ahead by console_interrupted() */
+	unsigned pending_head, pending_count;
+	bool input_closed;
+};
+
+void console_init(struct console *con, const struct platform *platform);
+
+void console_write(struct console *con, const char *text, size_t len);
+void console_puts(struct console *con, const char *text);
+void console_printf(struct console *con, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void console_vprintf(struct console *con, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
+
+/**
+ * console_getkey() - next key without waiting: a code point or KEY_*, -WBE_AGAIN if none,
+ * -WBE_CONSOLE_EOF once input is closed.
+ */
+int console_getkey(struct console *con);
+
+/**
+ * console_interrupted() - true if Ctrl-C is among the keys typed so far (it is consumed;
+ * other keys stay queued for console_getkey()). Suitable as a loop cancel hook.
+ */
+bool console_interrupted(void *con);
+
+/**
+ * console_readline() - read a line into @buf (NUL-terminated, at most @len - 1 bytes), echoing
+ * and handling backspace, while stepping @loop. Returns the line length, -WBE_CANCELED on
+ * Ctrl-C, -WBE_CONSOLE_EOF when input closed before a line ended.
+ */
+int console_readline(struct console *con, struct loop *loop, char *buf, size_t len);
+
+#endif

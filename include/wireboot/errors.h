@@ -1,0 +1,75 @@
+/*
+ * errors.h - wireboot error codes.
+ *
+ * Contract: every function that can fail returns `int rc`: 0 on success or the negative of one
+ * of the WBE_* codes below. Codes are specific (what failed and why), each has a one-line
+ * message and an entry in docs/errors.md under the anchor given by errors_anchor().
+ * Platform status codes (EFI_STATUS, errno) are converted to these codes in exactly one place
+ * per platform (src/platform/efi/efi_status.c, src/platform/linux/errno_map.c).
+ */
+#ifndef WIREBOOT_ERRORS_H
+#define WIREBOOT_ERRORS_H
+
+/* X(name, value, message). Values are stable: never renumber, only append. */
+#define WB_ERROR_LIST(X)                                                                        \
+	X(WBE_NOMEM, 0x0101, "out of memory")                                                   \
+	X(WBE_INVAL, 0x0102, "invalid argument")                                                \
+	X(WBE_RANGE, 0x0103, "value out of range")                                              \
+	X(WBE_NOSPC, 0x0104, "buffer too small")                                                \
+	X(WBE_TIMEDOUT, 0x0105, "operation timed out")                                          \
+	X(WBE_NOTSUP, 0x0106, "operation not supported on this platform")                       \
+	X(WBE_NOENT, 0x0107, "no such object")                                                  \
+	X(WBE_EXIST, 0x0108, "object already exists")                                           \
+	X(WBE_BUSY, 0x0109, "resource busy")                                                    \
+	X(WBE_CANCELED, 0x010a, "operation cancelled")                                          \
+	X(WBE_IO, 0x010b, "input/output error")                                                 \
+	X(WBE_AGAIN, 0x010c, "try again: operation would block")                                \
+	X(WBE_FAULT_INJECTED, 0x010d, "allocation failure injected by a test")                  \
+	X(WBE_CMD_UNKNOWN, 0x0201, "unknown command")                                           \
+	X(WBE_CMD_USAGE, 0x0202, "bad command usage (see the command's --help)")                \
+	X(WBE_CMD_LINE_TOO_LONG, 0x0203, "command line too long")                               \
+	X(WBE_CMD_TOO_MANY_ARGS, 0x0204, "too many arguments on a command line")                \
+	X(WBE_EXIT, 0x0205, "script exited")                                                    \
+	X(WBE_SETTING_UNKNOWN, 0x0301, "no such setting")                                       \
+	X(WBE_SETTING_TYPE, 0x0302, "value does not parse as the setting's type")               \
+	X(WBE_SETTING_SCOPE, 0x0303, "no such settings scope")                                  \
+	X(WBE_SETTING_READONLY, 0x0304, "setting is read-only")                                 \
+	X(WBE_SETTING_NAME, 0x0305, "malformed setting name")                                   \
+	X(WBE_URI_SYNTAX, 0x0401, "malformed URI")                                              \
+	X(WBE_URI_PERCENT, 0x0402, "malformed percent-encoding in URI")                         \
+	X(WBE_URI_PORT, 0x0403, "URI port is not a number in 0..65535")                         \
+	X(WBE_CRYPTO_SELFTEST, 0x0501, "cryptographic known-answer self-test failed")           \
+	X(WBE_ENTROPY, 0x0502, "no entropy source produced usable randomness")                  \
+	X(WBE_PLATFORM, 0x0601, "firmware call failed")                                         \
+	X(WBE_PLATFORM_UNSUPPORTED, 0x0602, "firmware does not implement this service")         \
+	X(WBE_PLATFORM_DEVICE, 0x0603, "firmware reported a device error")                      \
+	X(WBE_PLATFORM_ACCESS, 0x0604, "firmware denied access")                                \
+	X(WBE_CONSOLE_EOF, 0x0701, "console input closed")
+
+enum wb_error {
+#define WB_ERROR_ENUM(name, value, message) name = value,
+	WB_ERROR_LIST(WB_ERROR_ENUM)
+#undef WB_ERROR_ENUM
+};
+
+/**
+ * errors_message() - one-line message for an error code.
+ * @rc: a return code (negative WBE_* value, or 0). Unknown codes give "unknown error".
+ * Returns a static string; never NULL.
+ */
+const char *errors_message(int rc);
+
+/**
+ * errors_name() - symbolic name of the code ("WBE_NOMEM"), "OK" for 0, "WBE_UNKNOWN" otherwise.
+ * The lowercase name is the anchor of the code's entry in docs/errors.md.
+ */
+const char *errors_name(int rc);
+
+/**
+ * errors_format() - "Error 0x0101 (out of memory) - see docs/errors.md#wbe_nomem".
+ * @buf/@len: destination, always NUL-terminated when @len > 0 (truncated if too small).
+ * Returns the number of characters the full text needs, like snprintf.
+ */
+int errors_format(char *buf, int len, int rc);
+
+#endif

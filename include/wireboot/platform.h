@@ -1,0 +1,75 @@
+/*
+ * platform.h - what the core needs from the machine it runs on. The core never includes an EFI
+ * or Linux header; src/platform/{efi,linux} each fill one struct platform and hand it to
+ * system_run(). Every operation takes the platform itself so implementations keep their
+ * state in @priv instead of globals.
+ */
+#ifndef WIREBOOT_PLATFORM_H
+#define WIREBOOT_PLATFORM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Key codes returned by console_read_key: Unicode code points, or these for special keys. */
+enum platform_key {
+	KEY_CTRL_B = 0x02,
+	KEY_CTRL_C = 0x03,
+	KEY_BACKSPACE = 0x08,
+	KEY_TAB = 0x09,
+	KEY_ENTER = 0x0d,
+	KEY_ESC = 0x1b,
+	KEY_DELETE = 0x7f,
+	KEY_UP = 0x110000, /* above the Unicode range */
+	KEY_DOWN,
+	KEY_RIGHT,
+	KEY_LEFT,
+	KEY_HOME,
+	KEY_END,
+	KEY_PAGE_UP,
+	KEY_PAGE_DOWN,
+};
+
+enum platform_reset {
+	PLATFORM_REBOOT,
+	PLATFORM_POWEROFF,
+};
+
+struct system;
+
+struct platform {
+	const char *name; /* the `platform` setting: "efi" or "linux" */
+	const char *arch; /* the `buildarch` setting: "x86_64" or "arm64" */
+	void *priv;       /* the implementation's state */
+
+	/** Monotonic nanoseconds since an arbitrary origin; never goes backwards. */
+	uint64_t (*monotonic_ns)(const struct platform *p);
+	/** A fast free-running counter (cycles, ticks) for jitter entropy; 0 if none. */
+	uint64_t (*cycle_counter)(const struct platform *p);
+	/**
+	 * Wall-clock time as seconds since 1970-01-01 UTC. -WBE_NOTSUP when the machine has no
+	 * trustworthy clock (no RTC driver under U-Boot); the core then needs NTP.
+	 */
+	int (*wall_clock)(const struct platform *p, int64_t *unix_seconds);
+	/**
+	 * Fill @buf with @len bytes from a hardware/OS random source (EFI_RNG_PROTOCOL,
+	 * getrandom). -WBE_NOTSUP when there is none: the core then falls back to jitter entropy.
+	 */
+	int (*hardware_entropy)(const struct platform *p, void *buf, size_t len);
+	/** Write UTF-8 text to the console ('\n' is translated as the console needs). */
+	void (*console_write)(const struct platform *p, const char *text, size_t len);
+	/** Non-blocking read of one key: a Unicode code point or KEY_*, -WBE_AGAIN if none,
+	 *  -WBE_CONSOLE_EOF when input is closed (host stdin at end of file). */
+	int (*console_read_key)(const struct platform *p);
+	/** Reboot or power off the machine; returns only on failure. */
+	int (*reset)(const struct platform *p, enum platform_reset kind);
+	/**
+	 * Register the machine's devices (network interfaces) with the initialised system.
+	 * Called once by system_run(); a device that fails to probe is reported and skipped, so
+	 * this returns 0 unless the system itself is unusable.
+	 */
+	int (*probe_devices)(const struct platform *p, struct system *sys);
+	/** Undo probe_devices() before the system is torn down. */
+	void (*remove_devices)(const struct platform *p, struct system *sys);
+};
+
+#endif

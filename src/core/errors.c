@@ -1,0 +1,53 @@
+/* errors.c - messages and names for the WBE_* codes (contract in wireboot/errors.h). */
+#include "wireboot/errors.h"
+#include "wireboot/format.h"
+
+struct error_entry {
+	int code;
+	const char *name;
+	const char *message;
+};
+
+static const struct error_entry error_table[] = {
+#define WB_ERROR_ENTRY(name, value, message) {value, #name, message},
+	WB_ERROR_LIST(WB_ERROR_ENTRY)
+#undef WB_ERROR_ENTRY
+};
+
+static const struct error_entry *find_entry(int rc)
+{
+	int code = rc < 0 ? -rc : rc;
+	for (unsigned i = 0; i < sizeof(error_table) / sizeof(error_table[0]); i++) {
+		if (error_table[i].code == code)
+			return &error_table[i];
+	}
+	return 0;
+}
+
+const char *errors_message(int rc)
+{
+	if (rc == 0)
+		return "success";
+	const struct error_entry *e = find_entry(rc);
+	return e ? e->message : "unknown error";
+}
+
+const char *errors_name(int rc)
+{
+	if (rc == 0)
+		return "OK";
+	const struct error_entry *e = find_entry(rc);
+	return e ? e->name : "WBE_UNKNOWN";
+}
+
+int errors_format(char *buf, int len, int rc)
+{
+	char anchor[48];
+	const char *name = errors_name(rc);
+	int i = 0;
+	for (; name[i] && i < (int)sizeof(anchor) - 1; i++)
+		anchor[i] = (name[i] >= 'A' && name[i] <= 'Z') ? (char)(name[i] - 'A' + 'a') : name[i];
+	anchor[i] = '\0';
+	return wb_snprintf(buf, len < 0 ? 0 : (unsigned)len, "Error 0x%04x (%s) - see docs/errors.md#%s",
+			   (unsigned)(rc < 0 ? -rc : rc), errors_message(rc), anchor);
+}

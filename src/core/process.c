@@ -1,0 +1,116 @@
+/* process.c - the cooperative poll loop and its timers (contract in wireboot/process.h). */
+#include "wireboot/process.h"
+#include "wireboot/errors.h"
+
+void loop_init(struct loop *loop, uint64_t (*now_ns)(void *clock_ctx), void *clock_ctx)
+{
+	list_init(&loop->processes);
+	list_init(&loop->timers);
+	loop->now_ns = now_ns;
+	loop->clock_ctx = clock_ctx;
+	loop->cancel_requested = 0;
+	loop->cancel_ctx = 0;
+	loop->next_process = 0;
+}
+
+uint64_t loop_now(const struct loop *loop)
+{
+	return loop->now_ns(loop->clock_ctx);
+}
+
+void loop_add_process(struct loop *loop, struct process *proc)
+{
+	if (list_is_linked(&proc->link))
+		return;
+	list_add_tail(&loop->processes, &proc->link);
+}
+
+void loop_remove_process(struct loop *loop, struct process *proc)
+{
+	if (!list_is_linked(&proc->link))
+		return;
+	/* keep the iteration cursor valid when a step removes the process that runs next */
+	if (loop->next_process == &proc->link)
+		loop->next_process = proc->link.next;
+	list_remove(&proc->link);
+}
+
+void timer_init(struct timer *timer, void (*expired)(struct timer *timer))
+{
+	list_init(&timer->link);
+	timer->expiry_ns = 0;
+	timer->expired = expired;
+}
+
+bool timer_running(const struct timer *timer)
+{
+	return list_is_linked(&timer->link);
+}
+
+void timer_stop(struct timer *timer)
+{
+	if (list_is_linked(&timer->link))
+		list_remove(&timer->link);
+}
+
+void timer_start(struct loop *loop, struct timer *timer, uint64_t delay_ns)
+{
+	timer_stop(timer);
+	timer->expiry_ns = loop_now(loop) + delay_ns;
+	/* sorted insert: timers fire in expiry order, equal expiries in start order */
+	list_for_each(pos, &loop->timers) {
+		struct timer *other = list_entry(pos, struct timer, link);
+		if (other->expiry_ns > timer->expiry_ns) {
+			list_insert_before(pos, &timer->link);
+			return;
+		}
+	}
+	list_add_tail(&loop->timers, &timer->link);
+}
+
+static void run_processes(struct loop *loop)
+{
+	for (struct list_node *pos = loop->processes.next; pos != &loop->processes;) {
+		loop->next_process = pos->next;
+		struct process *proc = list_entry(pos, struct process, link);
+		proc->step(proc);
+		pos = loop->next_process;
+	}
+	loop->next_process = 0;
+}
+
+static void fire_timers(struct loop *loop)
+{
+	uint64_t now = loop_now(loop);
+	/* Only timers already due at the start fire in this pass, so a callback that re-arms
+	 * its timer with delay 0 cannot spin here forever. */
+	while (!list_empty(&loop->timers)) {
+		struct timer *timer = list_entry(loop->timers.next, struct timer, link);
+		if (timer->expiry_ns > now)
+			break;
+		list_remove(&timer->link);
+		timer->expired(timer);
+		if (timer_running(timer) && timer->expiry_ns <= now)
+			break;
+	}
+}
+
+void loop_step(struct loop *loop)
+{
+	run_processes(loop);
+	fire_timers(loop);
+}
+
+int loop_run_until(struct loop *loop, bool (*done)(void *arg), void *arg, uint64_t timeout_ns)
+{
+	uint64_t start = loop_now(loop);
+	for (;;) {
+		if (done && done(arg))
+			return 0;
+		if (loop->cancel_requested && loop->cancel_requested(loop->cancel_ctx))
+			return -WBE_CANCELED;
+		if (loop_now(loop) - start >= timeout_ns)
+			return done ? -WBE_TIMEDOUT : 0;
+		loop_step(loop);
+	}
+}

@@ -1,0 +1,83 @@
+/* system.c - bringing one wireboot up and down (contract in wireboot/system.h). */
+#include "wireboot/system.h"
+#include "wireboot/errors.h"
+#include "wireboot/rng.h"
+#include "wireboot/script.h"
+#include "wireboot/selftest.h"
+
+#include <string.h>
+
+static uint64_t platform_now(void *ctx)
+{
+	const struct platform *p = ctx;
+	return p->monotonic_ns(p);
+}
+
+int system_init(struct system *sys, const struct platform *platform)
+{
+	memset(sys, 0, sizeof(*sys));
+	sys->platform = platform;
+	list_init(&sys->netdevs);
+	console_init(&sys->console, platform);
+	log_init(&sys->log, &sys->console);
+	loop_init(&sys->loop, platform_now, (void *)platform);
+	sys->loop.cancel_requested = console_interrupted;
+	sys->loop.cancel_ctx = &sys->console;
+	int rc = settings_init(&sys->settings, platform->name, platform->arch, WIREBOOT_VERSION);
+	if (rc)
+		return rc;
+	bool hardware = false;
+	rc = rng_create(platform, &sys->rng, &hardware);
+	if (rc) {
+		log_msg(&sys->log, LOG_ERROR, "rng", "no usable entropy source (%s)", errors_message(rc));
+		settings_fini(&sys->settings);
+		return rc;
+	}
+	sys->rng_from_hardware = hardware;
+	return 0;
+}
+
+void system_fini(struct system *sys)
+{
+	rng_destroy(sys->rng);
+	sys->rng = NULL;
+	settings_fini(&sys->settings);
+}
+
+void system_banner(struct system *sys)
+{
+	console_printf(&sys->console, "wireboot %s (%s/%s) - network boot over HTTPS and iSCSI\n", WIREBOOT_VERSION,
+		       sys->platform->name, sys->platform->arch);
+}
+
+static void report_failure(void *ctx, const char *name, int rc)
+{
+	struct system *sys = ctx;
+	if (rc)
+		log_msg(&sys->log, LOG_ERROR, "selftest", "%s known-answer test failed", name);
+}
+
+int system_run(const struct platform *platform, const char *script, size_t len, int *exit_code)
+{
+	struct system sys;
+	int rc = system_init(&sys, platform);
+	if (exit_code)
+		*exit_code = rc ? 1 : 0;
+	if (rc)
+		return rc;
+	system_banner(&sys);
+	if (!sys.rng_from_hardware)
+		log_msg(&sys.log, LOG_WARN, "rng", "no hardware random source; seeded from CPU timing jitter");
+	/* Refuse to run with broken cryptography rather than boot with false security. */
+	rc = crypto_selftest(report_failure, &sys);
+	if (rc == 0 && platform->probe_devices)
+		rc = platform->probe_devices(platform, &sys);
+	if (rc == 0)
+		rc = script_exec(&sys, script, len);
+	if (exit_code)
+		*exit_code = rc == -WBE_EXIT ? sys.exit_status : rc ? 1 : 0;
+	if (platform->remove_devices)
+		platform->remove_devices(platform, &sys);
+	system_fini(&sys);
+	return rc;
+}

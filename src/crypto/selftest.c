@@ -1,0 +1,118 @@
+/*
+ * selftest.c - known-answer tests (contract in wireboot/selftest.h). Vectors: FIPS 180-2
+ * appendix B (SHA-256 "abc" and the 448-bit message) and the GCM specification's test cases
+ * 2 and 4 (McGrew & Viega, "The Galois/Counter Mode of Operation", appendix B).
+ */
+#include "wireboot/selftest.h"
+#include "wireboot/errors.h"
+
+#include <bearssl.h>
+#include <string.h>
+
+static const unsigned char sha256_abc[32] = {
+	0xba, 0x78, 0x16, 0xbf, 0x8f, 0x01, 0xcf, 0xea, 0x41, 0x41, 0x40, 0xde, 0x5d, 0xae, 0x22, 0x23,
+	0xb0, 0x03, 0x61, 0xa3, 0x96, 0x17, 0x7a, 0x9c, 0xb4, 0x10, 0xff, 0x61, 0xf2, 0x00, 0x15, 0xad,
+};
+static const unsigned char sha256_448[32] = {
+	0x24, 0x8d, 0x6a, 0x61, 0xd2, 0x06, 0x38, 0xb8, 0xe5, 0xc0, 0x26, 0x93, 0x0c, 0x3e, 0x60, 0x39,
+	0xa3, 0x3c, 0xe4, 0x59, 0x64, 0xff, 0x21, 0x67, 0xf6, 0xec, 0xed, 0xd4, 0x19, 0xdb, 0x06, 0xc1,
+};
+
+static int test_sha256(void)
+{
+	unsigned char out[32];
+	br_sha256_context ctx;
+	br_sha256_init(&ctx);
+	br_sha256_update(&ctx, "abc", 3);
+	br_sha256_out(&ctx, out);
+	if (memcmp(out, sha256_abc, 32) != 0)
+		return -WBE_CRYPTO_SELFTEST;
+	/* the two-block message, fed in uneven pieces to exercise the buffering */
+	static const char msg[] = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";
+	br_sha256_init(&ctx);
+	br_sha256_update(&ctx, msg, 7);
+	br_sha256_update(&ctx, msg + 7, sizeof(msg) - 1 - 7);
+	br_sha256_out(&ctx, out);
+	return memcmp(out, sha256_448, 32) == 0 ? 0 : -WBE_CRYPTO_SELFTEST;
+}
+
+/* GCM test case 4: 128-bit key, 96-bit IV, 60-byte plaintext, 20-byte AAD. */
+static const unsigned char gcm_key[16] = {0xfe, 0xff, 0xe9, 0x92, 0x86, 0x65, 0x73, 0x1c,
+					  0x6d, 0x6a, 0x8f, 0x94, 0x67, 0x30, 0x83, 0x08};
+static const unsigned char gcm_iv[12] = {0xca, 0xfe, 0xba, 0xbe, 0xfa, 0xce, 0xdb, 0xad, 0xde, 0xca, 0xf8, 0x88};
+static const unsigned char gcm_plain[60] = {
+	0xd9, 0x31, 0x32, 0x25, 0xf8, 0x84, 0x06, 0xe5, 0xa5, 0x59, 0x09, 0xc5, 0xaf, 0xf5, 0x26, 0x9a,
+	0x86, 0xa7, 0xa9, 0x53, 0x15, 0x34, 0xf7, 0xda, 0x2e, 0x4c, 0x30, 0x3d, 0x8a, 0x31, 0x8a, 0x72,
+	0x1c, 0x3c, 0x0c, 0x95, 0x95, 0x68, 0x09, 0x53, 0x2f, 0xcf, 0x0e, 0x24, 0x49, 0xa6, 0xb5, 0x25,
+	0xb1, 0x6a, 0xed, 0xf5, 0xaa, 0x0d, 0xe6, 0x57, 0xba, 0x63, 0x7b, 0x39,
+};
+static const unsigned char gcm_aad[20] = {0xfe, 0xed, 0xfa, 0xce, 0xde, 0xad, 0xbe, 0xef, 0xfe, 0xed,
+					  0xfa, 0xce, 0xde, 0xad, 0xbe, 0xef, 0xab, 0xad, 0xda, 0xd2};
+static const unsigned char gcm_cipher[60] = {
+	0x42, 0x83, 0x1e, 0xc2, 0x21, 0x77, 0x74, 0x24, 0x4b, 0x72, 0x21, 0xb7, 0x84, 0xd0, 0xd4, 0x9c,
+	0xe3, 0xaa, 0x21, 0x2f, 0x2c, 0x02, 0xa4, 0xe0, 0x35, 0xc1, 0x7e, 0x23, 0x29, 0xac, 0xa1, 0x2e,
+	0x21, 0xd5, 0x14, 0xb2, 0x54, 0x66, 0x93, 0x1c, 0x7d, 0x8f, 0x6a, 0x5a, 0xac, 0x84, 0xaa, 0x05,
+	0x1b, 0xa3, 0x0b, 0x39, 0x6a, 0x0a, 0xac, 0x97, 0x3d, 0x58, 0xe0, 0x91,
+};
+static const unsigned char gcm_tag[16] = {0x5b, 0xc9, 0x4f, 0xbc, 0x32, 0x21, 0xa5, 0xdb,
+					  0x94, 0xfa, 0xe9, 0x5a, 0xe7, 0x12, 0x1a, 0x47};
+
+/* Encrypts and decrypts test case 4 with the given CTR implementation and GHASH. */
+static int test_gcm_with(const br_block_ctr_class *ctr_vtable, br_ghash ghash)
+{
+	union {
+		br_aes_ct_ctr_keys ct;
+		br_aes_x86ni_ctr_keys x86ni;
+	} keys;
+	br_gcm_context gcm;
+	unsigned char buf[60], tag[16];
+
+	ctr_vtable->init(&keys.ct.vtable, gcm_key, sizeof(gcm_key));
+	br_gcm_init(&gcm, &keys.ct.vtable, ghash);
+	br_gcm_reset(&gcm, gcm_iv, sizeof(gcm_iv));
+	br_gcm_aad_inject(&gcm, gcm_aad, sizeof(gcm_aad));
+	br_gcm_flip(&gcm);
+	memcpy(buf, gcm_plain, sizeof(buf));
+	br_gcm_run(&gcm, 1, buf, sizeof(buf));
+	br_gcm_get_tag(&gcm, tag);
+	if (memcmp(buf, gcm_cipher, sizeof(buf)) != 0 || memcmp(tag, gcm_tag, sizeof(tag)) != 0)
+		return -WBE_CRYPTO_SELFTEST;
+
+	br_gcm_reset(&gcm, gcm_iv, sizeof(gcm_iv));
+	br_gcm_aad_inject(&gcm, gcm_aad, sizeof(gcm_aad));
+	br_gcm_flip(&gcm);
+	br_gcm_run(&gcm, 0, buf, sizeof(buf));
+	if (memcmp(buf, gcm_plain, sizeof(buf)) != 0 || !br_gcm_check_tag(&gcm, gcm_tag))
+		return -WBE_CRYPTO_SELFTEST;
+	/* a flipped tag bit must be refused */
+	unsigned char bad[16];
+	memcpy(bad, gcm_tag, sizeof(bad));
+	bad[15] ^= 1;
+	return br_gcm_check_tag(&gcm, bad) ? -WBE_CRYPTO_SELFTEST : 0;
+}
+
+int crypto_selftest(void (*report)(void *ctx, const char *name, int rc), void *ctx)
+{
+	int failed = 0;
+	int rc = test_sha256();
+	failed |= rc;
+	if (report)
+		report(ctx, "sha256", rc);
+
+	rc = test_gcm_with(&br_aes_ct_ctr_vtable, br_ghash_ctmul);
+	failed |= rc;
+	if (report)
+		report(ctx, "aes-gcm (portable constant-time)", rc);
+
+	/* The accelerated implementations exist only when the CPU has the instructions; the
+	 * getters return NULL otherwise, and that is not a failure. */
+	const br_block_ctr_class *fast_ctr = br_aes_x86ni_ctr_get_vtable();
+	br_ghash fast_ghash = br_ghash_pclmul_get();
+	if (fast_ctr && fast_ghash) {
+		rc = test_gcm_with(fast_ctr, fast_ghash);
+		failed |= rc;
+		if (report)
+			report(ctx, "aes-gcm (AES-NI + PCLMUL)", rc);
+	}
+	return failed ? -WBE_CRYPTO_SELFTEST : 0;
+}

@@ -1,0 +1,209 @@
+/*
+ * main.c - the Linux host program: the same core as the EFI application, on stdio and the
+ * host's clock and random source.
+ *   wireboot [--script FILE | --exec "cmd; cmd"]
+ * Without arguments it runs the embedded script, as the EFI application does.
+ */
+#define _GNU_SOURCE
+#include "wireboot/errors.h"
+#include "wireboot/malloc.h"
+#include "wireboot/platform.h"
+#include "wireboot/system.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <termios.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "embedded_script.h"
+
+#define SCRIPT_FILE_MAX (1 << 20)
+
+struct host_state {
+	struct termios saved_termios;
+	int terminal_raw;
+};
+
+static uint64_t host_monotonic_ns(const struct platform *p)
+{
+	(void)p;
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+static uint64_t host_cycle_counter(const struct platform *p)
+{
+	(void)p;
+	struct timespec ts;
+	/* the raw clock has nanosecond resolution on Linux: good enough for jitter sampling */
+	clock_gettime(CLOCK_MONOTONIC_RAW, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+static int host_wall_clock(const struct platform *p, int64_t *unix_seconds)
+{
+	(void)p;
+	struct timespec ts;
+	if (clock_gettime(CLOCK_REALTIME, &ts) != 0)
+		return -WBE_NOTSUP;
+	*unix_seconds = ts.tv_sec;
+	return 0;
+}
+
+static int host_entropy(const struct platform *p, void *buf, size_t len)
+{
+	(void)p;
+	unsigned char *out = buf;
+	while (len) {
+		ssize_t n = getrandom(out, len, 0);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -WBE_NOTSUP;
+		out += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+static void host_console_write(const struct platform *p, const char *text, size_t len)
+{
+	(void)p;
+	while (len) {
+		ssize_t n = write(STDOUT_FILENO, text, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return; /* stdout gone: nothing useful left to do with the text */
+		text += n;
+		len -= (size_t)n;
+	}
+}
+
+static int host_console_read_key(const struct platform *p)
+{
+	(void)p;
+	struct pollfd pfd = {STDIN_FILENO, POLLIN, 0};
+	if (poll(&pfd, 1, 0) <= 0)
+		return -WBE_AGAIN;
+	unsigned char c;
+	ssize_t n = read(STDIN_FILENO, &c, 1);
+	if (n == 0)
+		return -WBE_CONSOLE_EOF;
+	if (n < 0)
+		return errno == EAGAIN || errno == EINTR ? -WBE_AGAIN : -WBE_CONSOLE_EOF;
+	if (c == '\n')
+		return KEY_ENTER;
+	return c;
+}
+
+static int host_reset(const struct platform *p, enum platform_reset kind)
+{
+	(void)p;
+	(void)kind;
+	/* the host program must never reboot the machine it runs on */
+	return -WBE_NOTSUP;
+}
+
+static void *host_alloc(size_t size)
+{
+	void *ptr = NULL;
+	return posix_memalign(&ptr, 16, size) == 0 ? ptr : NULL;
+}
+
+static const struct malloc_backend host_malloc = {host_alloc, free};
+
+/* Raw, unechoed keys when stdin is a terminal, so the shell does its own line editing. */
+static void terminal_raw(struct host_state *st)
+{
+	if (!isatty(STDIN_FILENO) || tcgetattr(STDIN_FILENO, &st->saved_termios) != 0)
+		return;
+	struct termios raw = st->saved_termios;
+	raw.c_lflag &= ~(tcflag_t)(ICANON | ECHO | ISIG);
+	raw.c_iflag &= ~(tcflag_t)(ICRNL);
+	raw.c_cc[VMIN] = 1;
+	raw.c_cc[VTIME] = 0;
+	if (tcsetattr(STDIN_FILENO, TCSANOW, &raw) == 0)
+		st->terminal_raw = 1;
+}
+
+static void terminal_restore(struct host_state *st)
+{
+	if (st->terminal_raw)
+		tcsetattr(STDIN_FILENO, TCSANOW, &st->saved_termios);
+}
+
+static char *read_file(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f) {
+		fprintf(stderr, "wireboot: cannot open %s: %s\n", path, strerror(errno));
+		return NULL;
+	}
+	char *buf = malloc(SCRIPT_FILE_MAX);
+	size_t n = buf ? fread(buf, 1, SCRIPT_FILE_MAX, f) : 0;
+	int too_big = buf && n == SCRIPT_FILE_MAX && fgetc(f) != EOF;
+	int failed = !buf || ferror(f) || too_big;
+	fclose(f);
+	if (failed) {
+		fprintf(stderr, "wireboot: cannot read %s: %s\n", path,
+			too_big ? "larger than 1 MiB" : "read error");
+		free(buf);
+		return NULL;
+	}
+	*len = n;
+	return buf;
+}
+
+static void usage(void)
+{
+	fprintf(stderr, "usage: wireboot [--script FILE | --exec \"command; command\"]\n");
+}
+
+int main(int argc, char **argv)
+{
+	const char *script = embedded_script;
+	size_t script_len = embedded_script_len;
+	char *loaded = NULL;
+
+	if (argc == 3 && strcmp(argv[1], "--script") == 0) {
+		loaded = read_file(argv[2], &script_len);
+		if (!loaded)
+			return 2;
+		script = loaded;
+	} else if (argc == 3 && strcmp(argv[1], "--exec") == 0) {
+		script = argv[2];
+		script_len = strlen(argv[2]);
+	} else if (argc != 1) {
+		usage();
+		return 2;
+	}
+
+	struct host_state state = {0};
+	const struct platform platform = {
+		.name = "linux",
+		.arch = WIREBOOT_HOST_ARCH,
+		.priv = &state,
+		.monotonic_ns = host_monotonic_ns,
+		.cycle_counter = host_cycle_counter,
+		.wall_clock = host_wall_clock,
+		.hardware_entropy = host_entropy,
+		.console_write = host_console_write,
+		.console_read_key = host_console_read_key,
+		.reset = host_reset,
+	};
+	malloc_init(&host_malloc);
+	terminal_raw(&state);
+	int exit_code = 1;
+	system_run(&platform, script, script_len, &exit_code);
+	terminal_restore(&state);
+	free(loaded);
+	return exit_code;
+}

@@ -1,0 +1,144 @@
+/* settings_cmds.c - show, set, clear. */
+#include "wireboot/command.h"
+#include "wireboot/console.h"
+#include "wireboot/errors.h"
+#include "wireboot/malloc.h"
+#include "wireboot/settings.h"
+#include "wireboot/system.h"
+
+#include <string.h>
+
+static void explain(struct system *sys, const char *cmd, const char *name, int rc)
+{
+	if (rc == -WBE_SETTING_SCOPE)
+		console_printf(&sys->console, "%s: no settings scope for \"%s\"\n", cmd, name);
+	else if (rc == -WBE_SETTING_NAME)
+		console_printf(&sys->console, "%s: \"%s\" is not a valid setting name\n", cmd, name);
+	else if (rc == -WBE_SETTING_UNKNOWN)
+		console_printf(&sys->console, "%s: \"%s\" is not set\n", cmd, name);
+	else if (rc == -WBE_SETTING_READONLY)
+		console_printf(&sys->console, "%s: \"%s\" is read-only\n", cmd, name);
+}
+
+struct show_all_ctx {
+	struct system *sys;
+	char *text;
+};
+
+#define SHOW_TEXT_MAX (SETTING_VALUE_MAX * 3)
+
+static int show_one(void *vctx, const char *scope_path, const char *name, const struct setting_type *type,
+		    const uint8_t *raw, size_t len)
+{
+	struct show_all_ctx *ctx = vctx;
+	const char *text = ctx->text;
+	if (settings_is_secret(name))
+		text = "<secret>";
+	else if (type->format(raw, len, ctx->text, SHOW_TEXT_MAX) < 0)
+		text = "<value does not fit its type>";
+	console_printf(&ctx->sys->console, "%s%s%s:%s = %s\n", scope_path, *scope_path ? "/" : "", name, type->name,
+		       text);
+	return 0;
+}
+
+static int show_exec(struct system *sys, int argc, char **argv);
+const struct command cmd_show = {"show", "show [[scope/]name[:type]]", "Show one setting, or all of them",
+				 show_exec};
+WB_REGISTER(commands, cmd_show);
+
+static int show_exec(struct system *sys, int argc, char **argv)
+{
+	struct parsed_options opts;
+	int rc = options_parse(sys, &cmd_show, NULL, 0, argc, argv, 0, 1, &opts);
+	if (rc || opts.help)
+		return rc;
+	char *text = wb_malloc(SHOW_TEXT_MAX);
+	if (!text)
+		return -WBE_NOMEM;
+	if (opts.first_arg == argc) {
+		struct show_all_ctx ctx = {sys, text};
+		rc = settings_for_each(&sys->settings, show_one, &ctx);
+	} else {
+		const char *name = argv[opts.first_arg];
+		struct setting_name parsed;
+		rc = settings_parse_name(&sys->settings, name, &parsed);
+		if (rc == 0 && settings_is_secret(parsed.name)) {
+			/* say whether it is set, never what it is */
+			rc = settings_fetch(&sys->settings, &parsed, NULL, 0, NULL);
+			if (rc >= 0) {
+				console_printf(&sys->console, "%s = <secret, %d bytes>\n", name, rc);
+				rc = 0;
+			}
+		} else if (rc == 0) {
+			rc = settings_fetch_text(&sys->settings, name, text, SHOW_TEXT_MAX);
+			if (rc >= 0) {
+				console_printf(&sys->console, "%s = %s\n", name, text);
+				rc = 0;
+			}
+		}
+		explain(sys, "show", name, rc);
+	}
+	wb_free(text);
+	return rc;
+}
+
+static int set_exec(struct system *sys, int argc, char **argv);
+const struct command cmd_set = {"set", "set <[scope/]name[:type]> [value...]",
+				"Store a setting (words are joined by spaces)", set_exec};
+WB_REGISTER(commands, cmd_set);
+
+static int set_exec(struct system *sys, int argc, char **argv)
+{
+	struct parsed_options opts;
+	int rc = options_parse(sys, &cmd_set, NULL, 0, argc, argv, 1, -1, &opts);
+	if (rc || opts.help)
+		return rc;
+	const char *name = argv[opts.first_arg];
+	/* join the remaining words with single spaces, like iPXE's `set` */
+	size_t total = 1;
+	for (int i = opts.first_arg + 1; i < argc; i++)
+		total += strlen(argv[i]) + 1;
+	char *value = wb_malloc(total);
+	if (!value)
+		return -WBE_NOMEM;
+	size_t pos = 0;
+	for (int i = opts.first_arg + 1; i < argc; i++) {
+		size_t n = strlen(argv[i]);
+		if (pos)
+			value[pos++] = ' ';
+		memcpy(value + pos, argv[i], n);
+		pos += n;
+	}
+	value[pos] = '\0';
+	struct setting_name parsed;
+	rc = settings_parse_name(&sys->settings, name, &parsed);
+	if (rc == 0)
+		rc = settings_store_text(&sys->settings, name, value);
+	if (rc == -WBE_SETTING_TYPE && settings_is_secret(parsed.name))
+		console_printf(&sys->console, "set: the value is not valid for %s\n", name);
+	else if (rc == -WBE_SETTING_TYPE)
+		console_printf(&sys->console, "set: \"%s\" is not a valid value for %s\n", value, name);
+	else
+		explain(sys, "set", name, rc);
+	wb_free(value);
+	return rc;
+}
+
+static int clear_exec(struct system *sys, int argc, char **argv);
+const struct command cmd_clear = {"clear", "clear <[scope/]name>", "Remove a setting", clear_exec};
+WB_REGISTER(commands, cmd_clear);
+
+static int clear_exec(struct system *sys, int argc, char **argv)
+{
+	struct parsed_options opts;
+	int rc = options_parse(sys, &cmd_clear, NULL, 0, argc, argv, 1, 1, &opts);
+	if (rc || opts.help)
+		return rc;
+	struct setting_name parsed;
+	const char *name = argv[opts.first_arg];
+	rc = settings_parse_name(&sys->settings, name, &parsed);
+	if (rc == 0)
+		rc = settings_clear(&sys->settings, &parsed);
+	explain(sys, "clear", name, rc);
+	return rc;
+}

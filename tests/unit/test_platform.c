@@ -1,0 +1,98 @@
+/* test_platform.c - the unit tests' platform (see test_platform.h). */
+#define _GNU_SOURCE
+#include "test_platform.h"
+#include "wireboot/errors.h"
+
+#include <string.h>
+#include <sys/random.h>
+
+static struct test_platform *tp_of(const struct platform *p)
+{
+	return p->priv;
+}
+
+static uint64_t tp_now(const struct platform *p)
+{
+	struct test_platform *tp = tp_of(p);
+	tp->now_ns += tp->auto_advance_ns;
+	return tp->now_ns;
+}
+
+static uint64_t tp_cycles(const struct platform *p)
+{
+	(void)p;
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC_RAW, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+static int tp_entropy(const struct platform *p, void *buf, size_t len)
+{
+	if (tp_of(p)->hardware_entropy_fails)
+		return -WBE_NOTSUP;
+	return getrandom(buf, len, 0) == (ssize_t)len ? 0 : -WBE_NOTSUP;
+}
+
+static int tp_wall(const struct platform *p, int64_t *t)
+{
+	(void)p;
+	(void)t;
+	return -WBE_NOTSUP;
+}
+
+static void tp_write(const struct platform *p, const char *text, size_t len)
+{
+	struct test_platform *tp = tp_of(p);
+	size_t room = sizeof(tp->output) - 1 - tp->output_len;
+	if (len > room)
+		len = room;
+	memcpy(tp->output + tp->output_len, text, len);
+	tp->output_len += len;
+	tp->output[tp->output_len] = '\0';
+}
+
+static int tp_read_key(const struct platform *p)
+{
+	struct test_platform *tp = tp_of(p);
+	if (tp->input && *tp->input) {
+		unsigned char c = (unsigned char)*tp->input++;
+		return c == '\n' ? KEY_ENTER : c;
+	}
+	return tp->input_closed ? -WBE_CONSOLE_EOF : -WBE_AGAIN;
+}
+
+static int tp_reset(const struct platform *p, enum platform_reset kind)
+{
+	(void)kind;
+	tp_of(p)->reset_calls++;
+	return -WBE_NOTSUP;
+}
+
+void test_platform_init(struct test_platform *tp)
+{
+	memset(tp, 0, sizeof(*tp));
+	tp->now_ns = 1000000000ULL;
+	tp->platform = (struct platform){
+		.name = "test",
+		.arch = "testarch",
+		.priv = tp,
+		.monotonic_ns = tp_now,
+		.cycle_counter = tp_cycles,
+		.wall_clock = tp_wall,
+		.hardware_entropy = tp_entropy,
+		.console_write = tp_write,
+		.console_read_key = tp_read_key,
+		.reset = tp_reset,
+	};
+}
+
+const char *test_platform_output(struct test_platform *tp)
+{
+	return tp->output;
+}
+
+void test_platform_clear_output(struct test_platform *tp)
+{
+	tp->output_len = 0;
+	tp->output[0] = '\0';
+}

@@ -9,6 +9,8 @@
 EMBED ?= src/embedded/default.ipxe
 BEARSSL ?= deps/bearssl
 FUZZ_SECONDS ?= 30
+ARCH ?= aa64
+FIRMWARE ?= uboot
 CLANG ?= clang
 LLD_LINK ?= lld-link
 LLVM_AR ?= llvm-ar
@@ -157,7 +159,7 @@ fuzz: $(addprefix build/fuzz/,$(FUZZ_HARNESSES))
 	done
 
 demo: build/efi-x64/wireboot.efi build/efi-aa64/wireboot.efi
-	python3 tests/firmware/demo.py
+	scripts/demo --arch $(ARCH) --firmware $(FIRMWARE)
 
 clean:
 	rm -rf build

@@ -5,6 +5,7 @@
 
 #include <string.h>
 #include <sys/random.h>
+#include <time.h>
 
 static struct test_platform *tp_of(const struct platform *p)
 {
@@ -28,6 +29,7 @@ static uint64_t tp_cycles(const struct platform *p)
 
 static int tp_entropy(const struct platform *p, void *buf, size_t len)
 {
+	tp_of(p)->entropy_calls++;
 	if (tp_of(p)->hardware_entropy_fails)
 		return -WBE_NOTSUP;
 	return getrandom(buf, len, 0) == (ssize_t)len ? 0 : -WBE_NOTSUP;
@@ -51,11 +53,41 @@ static void tp_write(const struct platform *p, const char *text, size_t len)
 	tp->output[tp->output_len] = '\0';
 }
 
+/* Decodes one UTF-8 sequence at *@s (well-formed input assumed: the tests write it). */
+static int next_code_point(const char **s)
+{
+	const unsigned char *p = (const unsigned char *)*s;
+	int cp, more;
+	if (p[0] < 0x80) {
+		cp = p[0];
+		more = 0;
+	} else if (p[0] < 0xe0) {
+		cp = p[0] & 0x1f;
+		more = 1;
+	} else if (p[0] < 0xf0) {
+		cp = p[0] & 0x0f;
+		more = 2;
+	} else {
+		cp = p[0] & 0x07;
+		more = 3;
+	}
+	int i = 1;
+	for (; i <= more && (p[i] & 0xc0) == 0x80; i++)
+		cp = cp << 6 | (p[i] & 0x3f);
+	*s += i;
+	return cp;
+}
+
 static int tp_read_key(const struct platform *p)
 {
 	struct test_platform *tp = tp_of(p);
+	tp->key_reads++;
+	if (tp->keys_len) {
+		tp->keys_len--;
+		return *tp->keys++;
+	}
 	if (tp->input && *tp->input) {
-		unsigned char c = (unsigned char)*tp->input++;
+		int c = next_code_point(&tp->input);
 		return c == '\n' ? KEY_ENTER : c;
 	}
 	return tp->input_closed ? -WBE_CONSOLE_EOF : -WBE_AGAIN;

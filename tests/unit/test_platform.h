@@ -16,16 +16,21 @@ struct test_platform {
 	uint64_t auto_advance_ns; /* added to the clock on every read, so waits end */
 	char output[65536];
 	size_t output_len;
-	const char *input; /* keys still to deliver; NULL or "" = none */
-	int input_closed;  /* report end of input once @input is used up */
+	const int *keys;    /* key codes delivered first (KEY_* or code points), @keys_len of them */
+	size_t keys_len;
+	const char *input;  /* UTF-8 text still to deliver, one code point per key ('\n' = Enter);
+			     * NULL or "" = none */
+	int input_closed;   /* report end of input once @keys and @input are used up */
 	int hardware_entropy_fails;
+	unsigned entropy_calls; /* hardware_entropy() calls, failed ones included */
+	unsigned key_reads;     /* console_read_key() calls */
 	int reset_calls;
 };
 
 /** test_platform_init() - fresh platform; output empty, clock at 1 s. */
 void test_platform_init(struct test_platform *tp);
 
-/** test_platform_take_output() - NUL-terminated output so far; clears it for the next check. */
+/** test_platform_output() - NUL-terminated output so far. */
 const char *test_platform_output(struct test_platform *tp);
 void test_platform_clear_output(struct test_platform *tp);
 

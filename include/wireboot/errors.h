@@ -44,7 +44,33 @@
 	X(WBE_PLATFORM_UNSUPPORTED, 0x0602, "firmware does not implement this service")         \
 	X(WBE_PLATFORM_DEVICE, 0x0603, "firmware reported a device error")                      \
 	X(WBE_PLATFORM_ACCESS, 0x0604, "firmware denied access")                                \
-	X(WBE_CONSOLE_EOF, 0x0701, "console input closed")
+	X(WBE_CONSOLE_EOF, 0x0701, "console input closed")                                      \
+	X(WBE_NETDEV_CLOSED, 0x0a01, "network interface is not open")                         \
+	X(WBE_NET_UNREACHABLE, 0x0a02, "no route to the destination address")                 \
+	X(WBE_NET_TOO_BIG, 0x0a03, "packet larger than the interface MTU")                    \
+	X(WBE_NET_NO_ARP_REPLY, 0x0a04, "no ARP reply from the next hop")                     \
+	X(WBE_NET_LINK_DOWN, 0x0a05, "network link is down")                                  \
+	X(WBE_NET_NO_ADDRESS, 0x0a06, "interface has no IPv4 address")                       \
+	X(WBE_DHCP_NO_LEASE, 0x0a07, "no DHCP lease: no server answered in time")             \
+	X(WBE_DHCP_NAK, 0x0a08, "DHCP server refused every address it offered (NAK)")                          \
+	X(WBE_DHCP_TRUNCATED, 0x0801, "DHCP message shorter than its 240-byte fixed part")      \
+	X(WBE_DHCP_MAGIC, 0x0802, "DHCP message lacks the magic cookie")                        \
+	X(WBE_DHCP_NOT_REPLY, 0x0803, "DHCP message is not a server reply (BOOTREPLY)")         \
+	X(WBE_DHCP_OPTION_OVERRUN, 0x0804, "DHCP option runs past the end of its field")        \
+	X(WBE_DHCP_OVERLOAD, 0x0805, "malformed DHCP option overload (option 52)")              \
+	X(WBE_DHCP_MSG_TYPE, 0x0806, "DHCP message type (option 53) missing or malformed")      \
+	X(WBE_DHCP_TOO_BIG, 0x0807, "DHCP options exceed the 4096-byte parse limit")            \
+	X(WBE_DNS_NAME, 0x0901, "malformed DNS name")                                           \
+	X(WBE_DNS_NAME_TOO_LONG, 0x0902, "DNS name or label too long")                          \
+	X(WBE_DNS_MALFORMED, 0x0903, "malformed DNS response")                                  \
+	X(WBE_DNS_MISMATCH, 0x0904, "DNS response does not answer the query sent")              \
+	X(WBE_DNS_NXDOMAIN, 0x0905, "DNS name does not exist")                                  \
+	X(WBE_DNS_SERVFAIL, 0x0906, "DNS server failed to answer (SERVFAIL)")                   \
+	X(WBE_DNS_REFUSED, 0x0907, "DNS server refused the query")                              \
+	X(WBE_DNS_RCODE, 0x0908, "DNS server returned an error")                                \
+	X(WBE_DNS_NODATA, 0x0909, "DNS name has no IPv4 address")                               \
+	X(WBE_DNS_CNAME_LOOP, 0x090a, "DNS CNAME chain loops or is too long")                   \
+	X(WBE_DNS_TRUNCATED, 0x090b, "DNS response truncated before any address")
 
 enum wb_error {
 #define WB_ERROR_ENUM(name, value, message) name = value,

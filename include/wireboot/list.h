@@ -64,7 +64,9 @@ static inline void list_remove(struct list_node *node)
 	list_init(node);
 }
 
-#define list_entry(node, type, member) ((type *)(void *)((char *)(node) - offsetof(type, member)))
+/* container_of() - the struct that embeds @ptr as its @member. */
+#define container_of(ptr, type, member) ((type *)(void *)((char *)(ptr) - offsetof(type, member)))
+#define list_entry(node, type, member) container_of(node, type, member)
 
 /* Iterate over entries; the _safe form allows removing the current entry. */
 #define list_for_each(pos, head) for (struct list_node *pos = (head)->next; pos != (head); pos = pos->next)

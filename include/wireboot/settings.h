@@ -63,6 +63,7 @@ struct settings_scope {
 	struct settings_scope *parent;
 	char name[SETTING_NAME_MAX];
 	bool readonly; /* refuses settings_store() from users; owners use settings_scope_put() */
+	unsigned long generation; /* root scope only: bumped by every change anywhere below */
 };
 
 struct settings {
@@ -116,6 +117,8 @@ int settings_clear(struct settings *s, const struct setting_name *name);
 
 /**
  * settings_fetch() - raw bytes of a value into @buf (@size may be 0 to ask the length).
+ * A scoped name searches the scope and then its children depth-first; an unscoped one the
+ * whole tree from the root.
  * @type_out (may be NULL) receives the value's stored type. Returns the value's length
  * (possibly > @size: then only @size bytes were copied) or -WBE_SETTING_UNKNOWN.
  */
@@ -130,6 +133,12 @@ int settings_store_text(struct settings *s, const char *full_name, const char *t
  * length needed (snprintf style) or a negative rc.
  */
 int settings_fetch_text(struct settings *s, const char *full_name, char *buf, size_t size);
+
+/**
+ * settings_generation() - a counter that changes whenever any value is stored or cleared or a
+ * scope is destroyed, so that derived state (the IPv4 routes) can be rebuilt only on change.
+ */
+unsigned long settings_generation(const struct settings *s);
 
 /** settings_is_secret() - true for registered secret settings (never display their text). */
 bool settings_is_secret(const char *name);

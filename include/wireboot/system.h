@@ -10,6 +10,7 @@
 #include "wireboot/console.h"
 #include "wireboot/list.h"
 #include "wireboot/log.h"
+#include "wireboot/net.h"
 #include "wireboot/platform.h"
 #include "wireboot/process.h"
 #include "wireboot/settings.h"
@@ -26,7 +27,7 @@ struct system {
 	struct settings settings;
 	struct rng *rng;
 	bool rng_from_hardware; /* false: seeded from timing jitter (see docs/security.md) */
-	struct list_node netdevs; /* struct netdev, by name order of registration */
+	struct net net;
 	bool exit_requested;      /* set by `exit`: unwinds scripts and shells */
 	int exit_status;
 	unsigned shell_depth;

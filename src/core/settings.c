@@ -43,6 +43,18 @@ static bool valid_name(const char *name, size_t n)
 	return true;
 }
 
+static void bump_generation(struct settings_scope *scope)
+{
+	while (scope->parent)
+		scope = scope->parent;
+	scope->generation++;
+}
+
+unsigned long settings_generation(const struct settings *s)
+{
+	return s->root.generation;
+}
+
 static void scope_init(struct settings_scope *scope, struct settings_scope *parent, const char *name)
 {
 	list_init(&scope->link);
@@ -50,6 +62,7 @@ static void scope_init(struct settings_scope *scope, struct settings_scope *pare
 	list_init(&scope->entries);
 	scope->parent = parent;
 	scope->readonly = false;
+	scope->generation = 0;
 	memcpy(scope->name, name, strlen(name) + 1); /* callers checked the length */
 }
 
@@ -122,6 +135,7 @@ void settings_scope_destroy(struct settings_scope *scope)
 	if (!scope)
 		return;
 	scope_free_contents(scope);
+	bump_generation(scope);
 	list_remove(&scope->link);
 	wb_free(scope);
 }
@@ -214,6 +228,7 @@ int settings_scope_put(struct settings_scope *scope, const char *name, const str
 	} else {
 		list_add_tail(&scope->entries, &e->link);
 	}
+	bump_generation(scope);
 	return 0;
 }
 
@@ -234,6 +249,7 @@ int settings_clear(struct settings *s, const struct setting_name *name)
 	if (e) {
 		list_remove(&e->link);
 		wb_free(e);
+		bump_generation(scope);
 	}
 	return 0;
 }
@@ -255,7 +271,9 @@ static struct setting_entry *search_tree(struct settings_scope *scope, const cha
 int settings_fetch(struct settings *s, const struct setting_name *name, void *buf, size_t size,
 		   const struct setting_type **type_out)
 {
-	struct setting_entry *e = name->scope ? find_entry(name->scope, name->name) : search_tree(&s->root, name->name);
+	/* a scoped name also finds values in the scope's children ("net0/ip" finds the address
+	 * the DHCP lease stored in net0.dhcp), as in iPXE */
+	struct setting_entry *e = search_tree(name->scope ? name->scope : &s->root, name->name);
 	if (!e)
 		return -WBE_SETTING_UNKNOWN;
 	if (size)

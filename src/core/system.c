@@ -17,7 +17,6 @@ int system_init(struct system *sys, const struct platform *platform)
 {
 	memset(sys, 0, sizeof(*sys));
 	sys->platform = platform;
-	list_init(&sys->netdevs);
 	console_init(&sys->console, platform);
 	log_init(&sys->log, &sys->console);
 	loop_init(&sys->loop, platform_now, (void *)platform);
@@ -34,11 +33,18 @@ int system_init(struct system *sys, const struct platform *platform)
 		return rc;
 	}
 	sys->rng_from_hardware = hardware;
+	rc = net_init(&sys->net, &sys->loop, &sys->log, sys->rng, &sys->settings);
+	if (rc) {
+		rng_destroy(sys->rng);
+		settings_fini(&sys->settings);
+		return rc;
+	}
 	return 0;
 }
 
 void system_fini(struct system *sys)
 {
+	net_fini(&sys->net);
 	rng_destroy(sys->rng);
 	sys->rng = NULL;
 	settings_fini(&sys->settings);

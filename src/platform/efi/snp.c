@@ -1,9 +1,17 @@
 /*
- * snp.c - network interfaces from EFI_SIMPLE_NETWORK_PROTOCOL handles (UEFI 2.10 §24.1).
+ * snp.c - network interfaces on EFI_SIMPLE_NETWORK_PROTOCOL (UEFI 2.10 §24.1).
+ *
  * Each SNP handle becomes a netdev with the current MAC address and, where the firmware has
- * EFI_DEVICE_PATH_TO_TEXT_PROTOCOL (§10.6), its device path as location.
+ * EFI_DEVICE_PATH_TO_TEXT_PROTOCOL (§10.6), its device path as location. Facts that shape the
+ * driver (FIELD-NOTES): U-Boot implements neither ReceiveFilters nor StationAddress
+ * (EFI_UNSUPPORTED is not fatal here); its receive side is a 32-frame ring refilled only when
+ * empty, so every poll drains it completely; there are no interrupts, so nothing waits on
+ * events: transmit buffers are reclaimed through GetStatus on each poll.
  */
 #include "efi_platform.h"
+#include "efi_status.h"
+#include "wireboot/iobuf.h"
+#include "wireboot/net.h"
 #include "wireboot/errors.h"
 #include "wireboot/log.h"
 #include "wireboot/malloc.h"
@@ -13,13 +21,149 @@
 #include <string.h>
 
 #define LOCATION_MAX 160
+#define SNP_RX_BATCH 128     /* frames per poll: 4x U-Boot's ring, bounded for fairness */
+#define SNP_TX_PENDING_MAX 32 /* transmit buffers the firmware may hold before GetStatus */
+#define SNP_TX_RETRIES 64
+#define SNP_RX_HEADROOM 32
 
 struct snp_device {
 	struct list_node link;
 	struct netdev netdev;
 	EFI_HANDLE handle;
 	EFI_SIMPLE_NETWORK_PROTOCOL *snp;
+	struct list_node tx_pending; /* iobufs whose data the firmware still holds */
+	unsigned ntx_pending;
+	bool we_initialized;        /* we brought SNP up, so we take it down */
 	char location[LOCATION_MAX];
+};
+
+static struct snp_device *snp_of(struct netdev *dev)
+{
+	return container_of(dev, struct snp_device, netdev);
+}
+
+/* Frees the iobufs whose buffers GetStatus reports as sent; updates the link state. */
+static void reap_transmits(struct snp_device *sd)
+{
+	EFI_SIMPLE_NETWORK_PROTOCOL *snp = sd->snp;
+	for (unsigned guard = 0; guard < SNP_TX_PENDING_MAX * 2; guard++) {
+		UINT32 irq = 0;
+		VOID *txbuf = NULL;
+		if (EFI_ERROR(snp->GetStatus(snp, &irq, &txbuf)) || !txbuf)
+			break;
+		list_for_each_safe(pos, tmp, &sd->tx_pending) {
+			struct iobuf *iob = list_entry(pos, struct iobuf, link);
+			if (iob->data == txbuf) {
+				list_remove(pos);
+				iobuf_free(iob);
+				sd->ntx_pending--;
+				break;
+			}
+		}
+	}
+	if (snp->Mode->MediaPresentSupported)
+		sd->netdev.link_up = snp->Mode->MediaPresent;
+}
+
+static int snp_open(struct netdev *dev)
+{
+	struct snp_device *sd = snp_of(dev);
+	EFI_SIMPLE_NETWORK_PROTOCOL *snp = sd->snp;
+	EFI_STATUS status = EFI_SUCCESS;
+	if (snp->Mode->State == EfiSimpleNetworkStopped) {
+		status = snp->Start(snp);
+		sd->we_initialized = true;
+	}
+	if (!EFI_ERROR(status) && snp->Mode->State == EfiSimpleNetworkStarted) {
+		status = snp->Initialize(snp, 0, 0);
+		sd->we_initialized = true;
+	}
+	if (EFI_ERROR(status))
+		return efi_status_to_rc(status);
+	UINT32 filters = EFI_SIMPLE_NETWORK_RECEIVE_UNICAST | EFI_SIMPLE_NETWORK_RECEIVE_BROADCAST;
+	if (snp->Mode->ReceiveFilterMask & EFI_SIMPLE_NETWORK_RECEIVE_MULTICAST)
+		filters |= EFI_SIMPLE_NETWORK_RECEIVE_MULTICAST;
+	/* U-Boot returns EFI_UNSUPPORTED and receives unicast and broadcast anyway */
+	snp->ReceiveFilters(snp, filters & snp->Mode->ReceiveFilterMask, 0, FALSE, 0, NULL);
+	dev->link_up = snp->Mode->MediaPresentSupported ? snp->Mode->MediaPresent : TRUE;
+	return 0;
+}
+
+static void snp_close(struct netdev *dev)
+{
+	struct snp_device *sd = snp_of(dev);
+	reap_transmits(sd);
+	if (sd->we_initialized && sd->ntx_pending == 0) {
+		sd->snp->Shutdown(sd->snp);
+		sd->snp->Stop(sd->snp);
+		sd->we_initialized = false;
+	}
+	/* buffers the firmware never returned stay allocated: freeing them could corrupt a DMA */
+}
+
+static int snp_transmit(struct netdev *dev, struct iobuf *iob)
+{
+	struct snp_device *sd = snp_of(dev);
+	EFI_SIMPLE_NETWORK_PROTOCOL *snp = sd->snp;
+	if (sd->ntx_pending >= SNP_TX_PENDING_MAX)
+		reap_transmits(sd);
+	if (sd->ntx_pending >= SNP_TX_PENDING_MAX) {
+		iobuf_free(iob);
+		return -WBE_BUSY;
+	}
+	EFI_STATUS status;
+	for (unsigned tries = 0;; tries++) {
+		status = snp->Transmit(snp, 0, iobuf_len(iob), iob->data, NULL, NULL, NULL);
+		if (status != EFI_NOT_READY || tries == SNP_TX_RETRIES)
+			break;
+		reap_transmits(sd); /* the transmit queue is full: let the firmware drain it */
+	}
+	if (EFI_ERROR(status)) {
+		iobuf_free(iob);
+		return efi_status_to_rc(status);
+	}
+	list_add_tail(&sd->tx_pending, &iob->link);
+	sd->ntx_pending++;
+	return 0;
+}
+
+static void snp_poll(struct netdev *dev)
+{
+	struct snp_device *sd = snp_of(dev);
+	EFI_SIMPLE_NETWORK_PROTOCOL *snp = sd->snp;
+	reap_transmits(sd);
+	size_t frame_max = snp->Mode->MediaHeaderSize + snp->Mode->MaxPacketSize + VLAN_HLEN;
+	for (unsigned i = 0; i < SNP_RX_BATCH; i++) {
+		struct iobuf *iob = iobuf_alloc(SNP_RX_HEADROOM + frame_max);
+		if (!iob) {
+			dev->stats.rx_dropped++;
+			return;
+		}
+		iobuf_reserve(iob, SNP_RX_HEADROOM);
+		UINTN size = iobuf_tailroom(iob);
+		EFI_STATUS status = snp->Receive(snp, NULL, &size, iob->data, NULL, NULL, NULL);
+		if (status == EFI_NOT_READY) {
+			iobuf_free(iob);
+			return;
+		}
+		if (EFI_ERROR(status) || size > iobuf_tailroom(iob)) {
+			/* EFI_BUFFER_TOO_SMALL: a frame larger than the MTU; drop it and go on */
+			dev->stats.rx_errors++;
+			iobuf_free(iob);
+			if (status == EFI_BUFFER_TOO_SMALL)
+				continue;
+			return;
+		}
+		iobuf_put(iob, size);
+		netdev_rx(dev, iob);
+	}
+}
+
+static const struct netdev_ops snp_ops = {
+	.open = snp_open,
+	.close = snp_close,
+	.transmit = snp_transmit,
+	.poll = snp_poll,
 };
 
 /* Device path as text (ASCII subset; anything else shown as '?'), empty if unavailable. */
@@ -100,6 +244,11 @@ int efi_snp_probe(const struct platform *p, struct system *sys)
 		}
 		dev->handle = handles[i];
 		dev->snp = snp;
+		list_init(&dev->tx_pending);
+		list_init(&dev->netdev.link);
+		dev->netdev.ops = &snp_ops;
+		dev->netdev.mtu = snp->Mode->MaxPacketSize ? snp->Mode->MaxPacketSize : ETH_MTU;
+		dev->netdev.rx_buffer_frames = 32; /* U-Boot's ring; other firmware buffers at least that */
 		size_t addr_len = snp->Mode->HwAddressSize;
 		if (addr_len == 0 || addr_len > NETDEV_ADDR_MAX)
 			addr_len = 6;
@@ -108,7 +257,7 @@ int efi_snp_probe(const struct platform *p, struct system *sys)
 		dev->netdev.driver = "snp";
 		describe_handle(efi, handles[i], dev->location, sizeof(dev->location));
 		dev->netdev.location = dev->location[0] ? dev->location : NULL;
-		int rc = netdev_register(sys, &dev->netdev);
+		int rc = netdev_register(&sys->net, &dev->netdev);
 		if (rc) {
 			log_msg(&sys->log, LOG_ERROR, "snp", "cannot register interface %u: %s", (unsigned)i,
 				errors_message(rc));
@@ -123,12 +272,13 @@ int efi_snp_probe(const struct platform *p, struct system *sys)
 
 void efi_snp_remove(const struct platform *p, struct system *sys)
 {
-	(void)sys;
 	struct efi_platform *efi = efi_of(p);
 	list_for_each_safe(pos, tmp, &efi->snp_devices) {
 		struct snp_device *dev = list_entry(pos, struct snp_device, link);
+		vlan_destroy_all_on(&sys->net, &dev->netdev);
 		netdev_unregister(&dev->netdev);
 		list_remove(&dev->link);
-		wb_free(dev);
+		if (dev->ntx_pending == 0)
+			wb_free(dev); /* else the firmware still holds buffers: leak rather than corrupt */
 	}
 }

@@ -1,8 +1,9 @@
 /*
  * main.c - the Linux host program: the same core as the EFI application, on stdio and the
  * host's clock and random source.
- *   wireboot [--script FILE | --exec "cmd; cmd"]
- * Without arguments it runs the embedded script, as the EFI application does.
+ *   wireboot [--tap IFNAME [--mac MAC]]... [--script FILE | --exec "cmd; cmd"]
+ * Without a script it runs the embedded one, as the EFI application does. Each --tap runs the
+ * built-in network stack on a TAP interface (needs CAP_NET_ADMIN).
  */
 #define _GNU_SOURCE
 #include "wireboot/errors.h"
@@ -22,12 +23,23 @@
 #include <unistd.h>
 
 #include "embedded_script.h"
+#include "tap.h"
 
 #define SCRIPT_FILE_MAX (1 << 20)
+
+#define MAX_TAPS 8
+
+struct tap_request {
+	const char *ifname;
+	uint8_t mac[6];
+	struct netdev *dev;
+};
 
 struct host_state {
 	struct termios saved_termios;
 	int terminal_raw;
+	struct tap_request taps[MAX_TAPS];
+	unsigned ntaps;
 };
 
 static uint64_t host_monotonic_ns(const struct platform *p)
@@ -112,6 +124,44 @@ static int host_reset(const struct platform *p, enum platform_reset kind)
 	return -WBE_NOTSUP;
 }
 
+static int host_probe(const struct platform *p, struct system *sys)
+{
+	struct host_state *st = p->priv;
+	for (unsigned i = 0; i < st->ntaps; i++) {
+		int rc = tap_create(&sys->net, st->taps[i].ifname, st->taps[i].mac, &st->taps[i].dev);
+		if (rc) {
+			char text[160];
+			errors_format(text, sizeof(text), rc);
+			fprintf(stderr, "wireboot: cannot attach to TAP %s: %s\n", st->taps[i].ifname, text);
+			return rc;
+		}
+	}
+	return 0;
+}
+
+static void host_remove(const struct platform *p, struct system *sys)
+{
+	(void)sys;
+	struct host_state *st = p->priv;
+	for (unsigned i = 0; i < st->ntaps; i++) {
+		if (st->taps[i].dev)
+			tap_destroy(st->taps[i].dev);
+		st->taps[i].dev = NULL;
+	}
+}
+
+static int parse_mac(const char *text, uint8_t mac[6])
+{
+	unsigned v[6];
+	char tail;
+	if (sscanf(text, "%2x:%2x:%2x:%2x:%2x:%2x%c", &v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &tail) != 6)
+		return -1;
+	for (int i = 0; i < 6; i++)
+		mac[i] = (uint8_t)v[i];
+	/* a unicast address: the group bit of the first byte must be clear */
+	return (mac[0] & 1) ? -1 : 0;
+}
+
 static void *host_alloc(size_t size)
 {
 	void *ptr = NULL;
@@ -164,7 +214,7 @@ static char *read_file(const char *path, size_t *len)
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: wireboot [--script FILE | --exec \"command; command\"]\n");
+	fprintf(stderr, "usage: wireboot [--tap IFNAME [--mac MAC]]... [--script FILE | --exec \"command; command\"]\n");
 }
 
 int main(int argc, char **argv)
@@ -172,21 +222,46 @@ int main(int argc, char **argv)
 	const char *script = embedded_script;
 	size_t script_len = embedded_script_len;
 	char *loaded = NULL;
+	struct host_state state = {0};
+	int have_script = 0;
 
-	if (argc == 3 && strcmp(argv[1], "--script") == 0) {
-		loaded = read_file(argv[2], &script_len);
-		if (!loaded)
+	for (int i = 1; i < argc; i++) {
+		const char *opt = argv[i];
+		const char *val = i + 1 < argc ? argv[i + 1] : NULL;
+		if (!val || have_script > 1) {
+			usage();
 			return 2;
-		script = loaded;
-	} else if (argc == 3 && strcmp(argv[1], "--exec") == 0) {
-		script = argv[2];
-		script_len = strlen(argv[2]);
-	} else if (argc != 1) {
-		usage();
-		return 2;
+		}
+		i++;
+		if (strcmp(opt, "--script") == 0 && !have_script) {
+			loaded = read_file(val, &script_len);
+			if (!loaded)
+				return 2;
+			script = loaded;
+			have_script = 1;
+		} else if (strcmp(opt, "--exec") == 0 && !have_script) {
+			script = val;
+			script_len = strlen(val);
+			have_script = 1;
+		} else if (strcmp(opt, "--tap") == 0 && state.ntaps < MAX_TAPS) {
+			struct tap_request *t = &state.taps[state.ntaps++];
+			t->ifname = val;
+			/* a random locally administered unicast address unless --mac follows */
+			if (getrandom(t->mac, sizeof(t->mac), 0) != sizeof(t->mac))
+				return 2;
+			t->mac[0] = (uint8_t)((t->mac[0] & 0xfc) | 0x02);
+		} else if (strcmp(opt, "--mac") == 0 && state.ntaps > 0) {
+			if (parse_mac(val, state.taps[state.ntaps - 1].mac) != 0) {
+				fprintf(stderr, "wireboot: \"%s\" is not a unicast MAC address like 02:00:00:00:00:01\n", val);
+				return 2;
+			}
+		} else {
+			usage();
+			free(loaded);
+			return 2;
+		}
 	}
 
-	struct host_state state = {0};
 	const struct platform platform = {
 		.name = "linux",
 		.arch = WIREBOOT_HOST_ARCH,
@@ -198,6 +273,8 @@ int main(int argc, char **argv)
 		.console_write = host_console_write,
 		.console_read_key = host_console_read_key,
 		.reset = host_reset,
+		.probe_devices = host_probe,
+		.remove_devices = host_remove,
 	};
 	malloc_init(&host_malloc);
 	terminal_raw(&state);

@@ -1,0 +1,38 @@
+/* net.c - setting up and tearing down the network stack (contract in wireboot/net.h). */
+#include "wireboot/net.h"
+#include "wireboot/errors.h"
+#include "wireboot/netdev.h"
+
+#include <string.h>
+
+static void net_step(struct process *proc)
+{
+	struct net *net = container_of(proc, struct net, poll_process);
+	netdev_poll_all(net);
+}
+
+int net_init(struct net *net, struct loop *loop, struct log *log, struct rng *rng, struct settings *settings)
+{
+	memset(net, 0, sizeof(*net));
+	net->loop = loop;
+	net->log = log;
+	net->rng = rng;
+	net->settings = settings;
+	list_init(&net->netdevs);
+	list_init(&net->udp_sockets);
+	list_init(&net->echo_listeners);
+	list_init(&net->poll_process.link);
+	net->poll_process.name = "net";
+	net->poll_process.step = net_step;
+	timer_init(&net->ipv4.reassembly_timer, NULL);
+	net->next_ephemeral_port = 49152;
+	loop_add_process(loop, &net->poll_process);
+	return 0;
+}
+
+void net_fini(struct net *net)
+{
+	loop_remove_process(net->loop, &net->poll_process);
+	arp_fini(net);
+	ipv4_fini(net);
+}

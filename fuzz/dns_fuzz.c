@@ -122,6 +122,9 @@ static bool question_name(const uint8_t *data, size_t size, char *text, size_t t
 			return false;
 		if (out)
 			text[out++] = '.';
+		/* a '.' inside a label would read as a separator in the text */
+		if (memchr(data + p, '.', n))
+			return false;
 		memcpy(text + out, data + p, n);
 		out += n;
 		p += n;

@@ -3,7 +3,7 @@
  *
  * Sans-I/O: these functions only turn names into bytes and bytes into results. Choosing the
  * query ID (from the RNG), sending over UDP port 53, timers, retries across servers, search
- * domains and re-querying a CNAME target are the resolver's job (wireboot/dns.h).
+ * domains and re-querying a CNAME target are the resolver's job, built on top of this.
  * Nothing here allocates; every function is safe on hostile input of any length.
  *
  * Names: a name given by the caller is text, "boot.example.com" or "boot.example.com." (a

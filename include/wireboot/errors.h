@@ -52,7 +52,12 @@
 	X(WBE_NET_LINK_DOWN, 0x0a05, "network link is down")                                  \
 	X(WBE_NET_NO_ADDRESS, 0x0a06, "interface has no IPv4 address")                       \
 	X(WBE_DHCP_NO_LEASE, 0x0a07, "no DHCP lease: no server answered in time")             \
-	X(WBE_DHCP_NAK, 0x0a08, "DHCP server refused every address it offered (NAK)")                          \
+	X(WBE_DHCP_NAK, 0x0a08, "DHCP server refused every address it offered (NAK)")        \
+	X(WBE_TCP_REFUSED, 0x0b01, "connection refused by the server (TCP RST)")              \
+	X(WBE_TCP_RESET, 0x0b02, "connection reset by the peer")                              \
+	X(WBE_TCP_TIMEOUT, 0x0b03, "connection lost: the peer stopped acknowledging data")    \
+	X(WBE_TCP_CONNECT_TIMEOUT, 0x0b04, "no answer to the TCP connection request")         \
+	X(WBE_TCP_SHUTDOWN, 0x0b05, "stream already shut down for writing")                          \
 	X(WBE_DHCP_TRUNCATED, 0x0801, "DHCP message shorter than its 240-byte fixed part")      \
 	X(WBE_DHCP_MAGIC, 0x0802, "DHCP message lacks the magic cookie")                        \
 	X(WBE_DHCP_NOT_REPLY, 0x0803, "DHCP message is not a server reply (BOOTREPLY)")         \

@@ -70,6 +70,14 @@ struct icmp_echo_listener {
 	void (*reply)(struct icmp_echo_listener *l, uint32_t from, uint16_t seq, const uint8_t *payload, size_t len);
 };
 
+struct tcp_state {
+	struct list_node conns;
+	struct process process; /* flushes delayed ACKs and pending output once per loop step */
+	uint16_t next_port;
+	uint64_t segments_in, segments_out, retransmits, timeouts, fast_retransmits, ooo_segments,
+		dup_segments, bad_segments, resets_sent;
+};
+
 struct net {
 	struct loop *loop;
 	struct log *log;
@@ -82,6 +90,7 @@ struct net {
 	struct list_node udp_sockets;
 	struct list_node echo_listeners;
 	uint16_t next_ephemeral_port;
+	struct tcp_state tcp;
 };
 
 /** net_init() - empty stack; starts polling devices on @loop. 0 or -WBE_NOMEM. */

@@ -14,11 +14,17 @@ static const struct error_entry error_table[] = {
 #undef WB_ERROR_ENTRY
 };
 
+/* |rc| without the signed overflow of -INT_MIN (any int may arrive here, valid code or not) */
+static unsigned magnitude(int rc)
+{
+	return rc < 0 ? 0u - (unsigned)rc : (unsigned)rc;
+}
+
 static const struct error_entry *find_entry(int rc)
 {
-	int code = rc < 0 ? -rc : rc;
+	unsigned code = magnitude(rc);
 	for (unsigned i = 0; i < sizeof(error_table) / sizeof(error_table[0]); i++) {
-		if (error_table[i].code == code)
+		if ((unsigned)error_table[i].code == code)
 			return &error_table[i];
 	}
 	return 0;
@@ -49,5 +55,5 @@ int errors_format(char *buf, int len, int rc)
 		anchor[i] = (name[i] >= 'A' && name[i] <= 'Z') ? (char)(name[i] - 'A' + 'a') : name[i];
 	anchor[i] = '\0';
 	return wb_snprintf(buf, len < 0 ? 0 : (unsigned)len, "Error 0x%04x (%s) - see docs/errors.md#%s",
-			   (unsigned)(rc < 0 ? -rc : rc), errors_message(rc), anchor);
+			   magnitude(rc), errors_message(rc), anchor);
 }

@@ -16,18 +16,13 @@ static void emit(struct out *o, char c)
 	o->len++;
 }
 
-static void emit_padded(struct out *o, const char *s, size_t n, int width, int left, char pad)
+/* %c, %s and %p: the text padded with spaces to @width. */
+static void emit_padded(struct out *o, const char *s, size_t n, int width, int left)
 {
 	int fill = width > (int)n ? width - (int)n : 0;
-	if (!left && pad == '0' && n > 0 && s[0] == '-') {
-		/* zero padding goes after the sign: "-0042" */
-		emit(o, '-');
-		s++;
-		n--;
-	}
 	if (!left)
 		while (fill-- > 0)
-			emit(o, pad);
+			emit(o, ' ');
 	for (size_t i = 0; i < n; i++)
 		emit(o, s[i]);
 	if (left)
@@ -35,26 +30,47 @@ static void emit_padded(struct out *o, const char *s, size_t n, int width, int l
 			emit(o, ' ');
 }
 
-/* Converts @v to digits at the end of @tmp; returns the number of characters written. */
-static size_t convert(char *end, uintmax_t v, unsigned base, int upper, int negative, int precision)
+/*
+ * Converts @v to digits ending at @end; returns how many. The digits only: the precision's
+ * leading zeros are emitted by emit_number(), never stored, so "%.100d" cannot overrun the
+ * caller's buffer. A zero value with precision 0 has no digits at all (C11 7.21.6.1).
+ */
+static size_t convert(char *end, uintmax_t v, unsigned base, int upper, int precision)
 {
 	const char *digits = upper ? "0123456789ABCDEF" : "0123456789abcdef";
 	char *p = end;
-	size_t n = 0;
+	if (v == 0 && precision == 0)
+		return 0;
 	do {
 		*--p = digits[v % base];
 		v /= base;
-		n++;
 	} while (v);
-	while ((int)n < precision) {
-		*--p = '0';
-		n++;
+	return (size_t)(end - p);
+}
+
+/* Sign, zeros up to @precision digits, the @n digits; padded to @width with @pad ('0' pads
+ * between the sign and the digits: "-0042"). */
+static void emit_number(struct out *o, int negative, const char *digits, size_t n, int precision, int width,
+			int left, char pad)
+{
+	size_t zeros = precision > (int)n ? (size_t)precision - n : 0;
+	size_t body = (negative ? 1 : 0) + zeros + n;
+	size_t fill = width > 0 && (size_t)width > body ? (size_t)width - body : 0;
+	if (!left && pad == '0') {
+		zeros += fill;
+		fill = 0;
 	}
-	if (negative) {
-		*--p = '-';
-		n++;
-	}
-	return n;
+	if (!left)
+		for (; fill; fill--)
+			emit(o, ' ');
+	if (negative)
+		emit(o, '-');
+	for (; zeros; zeros--)
+		emit(o, '0');
+	for (size_t i = 0; i < n; i++)
+		emit(o, digits[i]);
+	for (; fill; fill--)
+		emit(o, ' ');
 }
 
 int wb_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
@@ -129,8 +145,8 @@ int wb_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 			else if (length == -2)
 				v = (short)v;
 			uintmax_t mag = v < 0 ? (uintmax_t)0 - (uintmax_t)v : (uintmax_t)v;
-			size_t n = convert(end, mag, 10, 0, v < 0, precision);
-			emit_padded(&o, end - n, n, width, left, precision >= 0 ? ' ' : pad);
+			size_t n = convert(end, mag, 10, 0, precision);
+			emit_number(&o, v < 0, end - n, n, precision, width, left, precision >= 0 ? ' ' : pad);
 			break;
 		}
 		case 'u':
@@ -145,21 +161,21 @@ int wb_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 			else if (length == -2)
 				v = (unsigned short)v;
 			unsigned base = *f == 'u' ? 10 : *f == 'o' ? 8 : 16;
-			size_t n = convert(end, v, base, *f == 'X', 0, precision);
-			emit_padded(&o, end - n, n, width, left, precision >= 0 ? ' ' : pad);
+			size_t n = convert(end, v, base, *f == 'X', precision);
+			emit_number(&o, 0, end - n, n, precision, width, left, precision >= 0 ? ' ' : pad);
 			break;
 		}
 		case 'p': {
 			uintptr_t v = (uintptr_t)va_arg(ap, void *);
-			size_t n = convert(end, v, 16, 0, 0, 0);
+			size_t n = convert(end, v, 16, 0, -1);
 			*(end - n - 1) = 'x';
 			*(end - n - 2) = '0';
-			emit_padded(&o, end - n - 2, n + 2, width, left, ' ');
+			emit_padded(&o, end - n - 2, n + 2, width, left);
 			break;
 		}
 		case 'c': {
 			char c = (char)va_arg(ap, int);
-			emit_padded(&o, &c, 1, width, left, ' ');
+			emit_padded(&o, &c, 1, width, left);
 			break;
 		}
 		case 's': {
@@ -167,9 +183,10 @@ int wb_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 			if (!s)
 				s = "(null)";
 			size_t n = 0;
-			while (s[n] && (precision < 0 || (int)n < precision))
+			/* the precision bounds the bytes read too: the array need not hold a NUL */
+			while ((precision < 0 || (int)n < precision) && s[n])
 				n++;
-			emit_padded(&o, s, n, width, left, ' ');
+			emit_padded(&o, s, n, width, left);
 			break;
 		}
 		case '%':

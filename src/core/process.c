@@ -83,15 +83,23 @@ static void fire_timers(struct loop *loop)
 {
 	uint64_t now = loop_now(loop);
 	/* Only timers already due at the start fire in this pass, so a callback that re-arms
-	 * its timer with delay 0 cannot spin here forever. */
+	 * its timer with delay 0 cannot spin here forever: move them (still in expiry order)
+	 * to a list of their own first. A callback may stop a timer on that list (it is then
+	 * unlinked and does not fire) or re-arm one (it moves back to the loop's list and fires
+	 * in a later pass); the other due timers still fire in this pass. */
+	struct list_node due;
+	list_init(&due);
 	while (!list_empty(&loop->timers)) {
-		struct timer *timer = list_entry(loop->timers.next, struct timer, link);
-		if (timer->expiry_ns > now)
+		struct list_node *first = loop->timers.next;
+		if (list_entry(first, struct timer, link)->expiry_ns > now)
 			break;
+		list_remove(first);
+		list_add_tail(&due, first);
+	}
+	while (!list_empty(&due)) {
+		struct timer *timer = list_entry(due.next, struct timer, link);
 		list_remove(&timer->link);
 		timer->expired(timer);
-		if (timer_running(timer) && timer->expiry_ns <= now)
-			break;
 	}
 }
 

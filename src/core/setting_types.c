@@ -19,11 +19,18 @@ static int copy_text(const char *text, size_t n, char *buf, size_t len)
 	return (int)n;
 }
 
+/*
+ * A value longer than SETTING_VALUE_MAX is not a type error: parsers report it as needing
+ * SETTING_VALUE_MAX + 1 bytes (the exact excess does not matter, and stopping there bounds
+ * the work), and settings_store_text() turns that into -WBE_RANGE.
+ */
+#define TOO_LONG (SETTING_VALUE_MAX + 1)
+
 static int parse_string(const char *text, uint8_t *raw, size_t size)
 {
 	size_t n = strlen(text);
 	if (n > SETTING_VALUE_MAX)
-		return -WBE_SETTING_TYPE;
+		return TOO_LONG;
 	memcpy(raw, text, n < size ? n : size);
 	return (int)n;
 }
@@ -101,8 +108,10 @@ static int parse_hex_sep(const char *text, uint8_t *raw, size_t size, char sep)
 	for (;;) {
 		int hi = hex_digit(p[0]);
 		int lo = hi < 0 ? -1 : hex_digit(p[1]);
-		if (lo < 0 || n >= SETTING_VALUE_MAX)
+		if (lo < 0)
 			return -WBE_SETTING_TYPE;
+		if (n == SETTING_VALUE_MAX)
+			return TOO_LONG;
 		if (n < size)
 			raw[n] = (uint8_t)(hi << 4 | lo);
 		n++;

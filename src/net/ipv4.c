@@ -15,6 +15,7 @@
 #include "wireboot/net.h"
 #include "wireboot/netdev.h"
 #include "wireboot/settings.h"
+#include "wireboot/tcp.h"
 #include "wireboot/udp.h"
 
 #include <string.h>
@@ -205,6 +206,9 @@ static void deliver(struct netdev *dev, struct iobuf *iob, uint8_t proto, uint32
 		break;
 	case IPPROTO_UDP:
 		udp_rx(dev, iob, src, dst);
+		break;
+	case IPPROTO_TCP:
+		tcp_rx(dev, iob, src, dst);
 		break;
 	default:
 		dev->stats.rx_dropped++;

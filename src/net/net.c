@@ -2,6 +2,7 @@
 #include "wireboot/net.h"
 #include "wireboot/errors.h"
 #include "wireboot/netdev.h"
+#include "wireboot/tcp.h"
 
 #include <string.h>
 
@@ -27,11 +28,13 @@ int net_init(struct net *net, struct loop *loop, struct log *log, struct rng *rn
 	timer_init(&net->ipv4.reassembly_timer, NULL);
 	net->next_ephemeral_port = 49152;
 	loop_add_process(loop, &net->poll_process);
+	tcp_init(net); /* after the poll process: ACKs go out after each batch of received frames */
 	return 0;
 }
 
 void net_fini(struct net *net)
 {
+	tcp_fini(net);
 	loop_remove_process(net->loop, &net->poll_process);
 	arp_fini(net);
 	ipv4_fini(net);

@@ -835,7 +835,8 @@ TEST(dns_msg_parse_pointer_into_labels)
 	 * Pointers that each point before themselves can still loop through a label that
 	 * covers them: the A owner at P points back to T, where a label runs over P's own
 	 * bytes to a pointer (the record's TYPE field) that points at P again. The rule that
-	 * a pointer must point before the start of its label run rejects this.
+	 * a pointer must point before the start of its label run rejects this at the second
+	 * pointer (the pointer limit alone would also end it, 16 pointers later).
 	 */
 	struct msg m;
 	struct dns_result res;

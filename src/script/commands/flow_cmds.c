@@ -19,8 +19,13 @@ static int echo_exec(struct system *sys, int argc, char **argv)
 	int rc = options_parse(sys, &cmd_echo, specs, 1, argc, argv, 0, -1, &opts);
 	if (rc || opts.help)
 		return rc;
-	for (int i = opts.first_arg; i < argc; i++)
-		console_printf(&sys->console, "%s%s", i > opts.first_arg ? " " : "", argv[i]);
+	/* console_puts, not printf: printf output is cut at one line buffer (511 bytes), and a
+	 * script line may hold up to SCRIPT_LINE_MAX - 1 */
+	for (int i = opts.first_arg; i < argc; i++) {
+		if (i > opts.first_arg)
+			console_puts(&sys->console, " ");
+		console_puts(&sys->console, argv[i]);
+	}
 	if (!opts.present[0])
 		console_puts(&sys->console, "\n");
 	return 0;
@@ -92,9 +97,10 @@ static int sleep_exec(struct system *sys, int argc, char **argv)
 	unsigned long seconds;
 	rc = parse_uint(argv[opts.first_arg], 86400, &seconds);
 	if (rc) {
-		console_printf(&sys->console, "sleep: \"%s\" is not a number of seconds (0..86400)\n",
-			       argv[opts.first_arg]);
-		return rc;
+		/* a bad argument is a usage error: print the usage, as options_parse() does */
+		console_printf(&sys->console, "sleep: \"%s\" is not a number of seconds (0..86400)\nusage: %s\n",
+			       argv[opts.first_arg], cmd_sleep.usage);
+		return -WBE_CMD_USAGE;
 	}
 	return loop_run_until(&sys->loop, NULL, NULL, seconds * NS_PER_SEC);
 }
@@ -113,8 +119,9 @@ static int exit_exec(struct system *sys, int argc, char **argv)
 	if (opts.first_arg < argc) {
 		rc = parse_uint(argv[opts.first_arg], 255, &status);
 		if (rc) {
-			console_printf(&sys->console, "exit: status must be a number 0..255\n");
-			return rc;
+			console_printf(&sys->console, "exit: status must be a number 0..255\nusage: %s\n",
+				       cmd_exit.usage);
+			return -WBE_CMD_USAGE;
 		}
 	}
 	sys->exit_requested = true;

@@ -36,8 +36,10 @@ static int show_one(void *vctx, const char *scope_path, const char *name, const 
 		text = "<secret>";
 	else if (type->format(raw, len, ctx->text, SHOW_TEXT_MAX) < 0)
 		text = "<value does not fit its type>";
-	console_printf(&ctx->sys->console, "%s%s%s:%s = %s\n", scope_path, *scope_path ? "/" : "", name, type->name,
-		       text);
+	/* the value with console_puts: printf output is cut at 511 bytes, values reach 12 KiB */
+	console_printf(&ctx->sys->console, "%s%s%s:%s = ", scope_path, *scope_path ? "/" : "", name, type->name);
+	console_puts(&ctx->sys->console, text);
+	console_puts(&ctx->sys->console, "\n");
 	return 0;
 }
 
@@ -72,7 +74,9 @@ static int show_exec(struct system *sys, int argc, char **argv)
 		} else if (rc == 0) {
 			rc = settings_fetch_text(&sys->settings, name, text, SHOW_TEXT_MAX);
 			if (rc >= 0) {
-				console_printf(&sys->console, "%s = %s\n", name, text);
+				console_printf(&sys->console, "%s = ", name);
+				console_puts(&sys->console, text);
+				console_puts(&sys->console, "\n");
 				rc = 0;
 			}
 		}
@@ -112,14 +116,20 @@ static int set_exec(struct system *sys, int argc, char **argv)
 	value[pos] = '\0';
 	struct setting_name parsed;
 	rc = settings_parse_name(&sys->settings, name, &parsed);
-	if (rc == 0)
-		rc = settings_store_text(&sys->settings, name, value);
-	if (rc == -WBE_SETTING_TYPE && settings_is_secret(parsed.name))
-		console_printf(&sys->console, "set: the value is not valid for %s\n", name);
-	else if (rc == -WBE_SETTING_TYPE)
-		console_printf(&sys->console, "set: \"%s\" is not a valid value for %s\n", value, name);
-	else
+	if (rc == -WBE_SETTING_TYPE) {
+		/* the name's ":type" is unknown; parsed.name is not filled in on failure */
+		console_printf(&sys->console, "set: \"%s\" names no known setting type\n", name);
+	} else if (rc) {
 		explain(sys, "set", name, rc);
+	} else {
+		rc = settings_store_text(&sys->settings, name, value);
+		if (rc == -WBE_SETTING_TYPE && settings_is_secret(parsed.name))
+			console_printf(&sys->console, "set: the value is not valid for %s\n", name);
+		else if (rc == -WBE_SETTING_TYPE)
+			console_printf(&sys->console, "set: \"%s\" is not a valid value for %s\n", value, name);
+		else
+			explain(sys, "set", name, rc);
+	}
 	wb_free(value);
 	return rc;
 }

@@ -1,0 +1,123 @@
+/* tcp_cmds.c - tcpsink: a TCP diagnostic and benchmark (read a stream to its end, hash it). */
+#include "wireboot/command.h"
+#include "wireboot/console.h"
+#include "wireboot/errors.h"
+#include "wireboot/net.h"
+#include "wireboot/stream.h"
+#include "wireboot/system.h"
+#include "wireboot/tcp.h"
+
+#include <bearssl.h>
+#include <string.h>
+
+#define TCPSINK_IDLE_TIMEOUT_NS (30 * NS_PER_SEC)
+
+struct sink {
+	struct stream *stream;
+	br_sha256_context sha;
+	uint64_t bytes;
+	uint64_t last_progress_ns;
+	struct loop *loop;
+};
+
+/* Runs as the loop's wait condition: drain what arrived, finish at EOF or on failure. */
+static bool sink_done(void *arg)
+{
+	struct sink *k = arg;
+	size_t len;
+	const uint8_t *data;
+	while ((data = stream_peek(k->stream, &len)) != NULL) {
+		br_sha256_update(&k->sha, data, len);
+		k->bytes += len;
+		stream_consume(k->stream, len);
+		k->last_progress_ns = loop_now(k->loop);
+	}
+	enum stream_state st = stream_state(k->stream);
+	if (st == STREAM_FAILED || stream_eof(k->stream) || st == STREAM_CLOSED)
+		return true;
+	return loop_now(k->loop) - k->last_progress_ns > TCPSINK_IDLE_TIMEOUT_NS;
+}
+
+static bool connected(void *arg)
+{
+	return stream_state(arg) != STREAM_CONNECTING;
+}
+
+static int tcpsink_exec(struct system *sys, int argc, char **argv);
+const struct command cmd_tcpsink = {"tcpsink", "tcpsink [--send text] <address> <port>",
+				    "Read a TCP stream to its end; print its size, SHA-256 and rate", tcpsink_exec};
+WB_REGISTER(commands, cmd_tcpsink);
+
+static int tcpsink_exec(struct system *sys, int argc, char **argv)
+{
+	static const struct option_spec specs[] = {{"send", 's', OPTION_VALUE}};
+	struct parsed_options opts;
+	int rc = options_parse(sys, &cmd_tcpsink, specs, 1, argc, argv, 2, 2, &opts);
+	if (rc || opts.help)
+		return rc;
+	uint32_t addr;
+	unsigned long port = 0;
+	const char *port_text = argv[opts.first_arg + 1];
+	for (const char *p = port_text; *p; p++)
+		port = (*p >= '0' && *p <= '9' && port <= 65535) ? port * 10 + (unsigned long)(*p - '0') : 70000;
+	if (ipv4_parse(argv[opts.first_arg], &addr) != 0 || port == 0 || port > 65535) {
+		console_puts(&sys->console, "tcpsink: give an IPv4 address and a port 1..65535\n");
+		return -WBE_CMD_USAGE;
+	}
+	struct sink k;
+	memset(&k, 0, sizeof(k));
+	k.loop = &sys->loop;
+	rc = tcp_connect(&sys->net, addr, (uint16_t)port, &k.stream);
+	if (rc)
+		return rc;
+	uint64_t start = loop_now(&sys->loop);
+	rc = loop_run_until(&sys->loop, connected, k.stream, 120 * NS_PER_SEC);
+	if (rc == 0 && stream_state(k.stream) == STREAM_FAILED)
+		rc = stream_error(k.stream);
+	if (rc == 0 && opts.present[0]) {
+		/* "\n" in the text stands for CR LF, so a request line can be given on one line */
+		const char *t = opts.value[0];
+		for (; *t && rc == 0; t++) {
+			const char *piece = *t == '\\' && t[1] == 'n' ? "\r\n" : t;
+			size_t n = *t == '\\' && t[1] == 'n' ? 2 : 1;
+			if (n == 2)
+				t++;
+			if (stream_write(k.stream, piece, n) != (long)n)
+				rc = -WBE_IO;
+		}
+	}
+	if (rc) {
+		stream_abort(k.stream);
+		return rc;
+	}
+	br_sha256_init(&k.sha);
+	k.last_progress_ns = loop_now(&sys->loop);
+	rc = loop_run_until(&sys->loop, sink_done, &k, ~0ULL / 2);
+	if (rc == 0 && stream_state(k.stream) == STREAM_FAILED)
+		rc = stream_error(k.stream);
+	else if (rc == 0 && !stream_eof(k.stream) && stream_state(k.stream) != STREAM_CLOSED)
+		rc = -WBE_TIMEDOUT;
+	uint64_t ns = loop_now(&sys->loop) - start;
+	stream_close(k.stream);
+	uint8_t digest[32];
+	br_sha256_out(&k.sha, digest);
+	char hex[65];
+	for (int i = 0; i < 32; i++) {
+		hex[2 * i] = "0123456789abcdef"[digest[i] >> 4];
+		hex[2 * i + 1] = "0123456789abcdef"[digest[i] & 15];
+	}
+	hex[64] = '\0';
+	uint64_t kbps = ns ? k.bytes * 1000000ULL / (ns / 1000 ? ns / 1000 : 1) / 1000 : 0;
+	console_printf(&sys->console, "tcpsink: %llu bytes in %llu ms (%llu.%03llu MB/s) sha256 %s\n",
+		       (unsigned long long)k.bytes, (unsigned long long)(ns / NS_PER_MS),
+		       (unsigned long long)(kbps / 1000), (unsigned long long)(kbps % 1000), hex);
+	struct tcp_stats st;
+	tcp_get_stats(&sys->net, &st);
+	console_printf(&sys->console,
+		       "tcpsink: segments in %llu out %llu, retransmits %llu (fast %llu, timeouts %llu), out-of-order %llu, duplicates %llu\n",
+		       (unsigned long long)st.segments_in, (unsigned long long)st.segments_out,
+		       (unsigned long long)st.retransmits, (unsigned long long)st.fast_retransmits,
+		       (unsigned long long)st.timeouts, (unsigned long long)st.ooo_segments,
+		       (unsigned long long)st.dup_segments);
+	return rc;
+}

@@ -46,7 +46,8 @@ bool console_interrupted(void *con);
 /**
  * console_readline() - read a line into @buf (NUL-terminated, at most @len - 1 bytes), echoing
  * and handling backspace, while stepping @loop. Returns the line length, -WBE_CANCELED on
- * Ctrl-C, -WBE_CONSOLE_EOF when input closed before a line ended.
+ * Ctrl-C, -WBE_CONSOLE_EOF when input is closed before anything was typed. A last line
+ * that input closes without an Enter is returned as a line; the next call reports the end.
  */
 int console_readline(struct console *con, struct loop *loop, char *buf, size_t len);
 

@@ -57,7 +57,12 @@
 	X(WBE_TCP_RESET, 0x0b02, "connection reset by the peer")                              \
 	X(WBE_TCP_TIMEOUT, 0x0b03, "connection lost: the peer stopped acknowledging data")    \
 	X(WBE_TCP_CONNECT_TIMEOUT, 0x0b04, "no answer to the TCP connection request")         \
-	X(WBE_TCP_SHUTDOWN, 0x0b05, "stream already shut down for writing")                          \
+	X(WBE_TCP_SHUTDOWN, 0x0b05, "stream already shut down for writing")                   \
+	X(WBE_DNS_NO_SERVER, 0x0b06, "no DNS server configured (the `dns` setting is empty)") \
+	X(WBE_DNS_TIMEOUT, 0x0b07, "no DNS server answered")                                  \
+	X(WBE_NTP_TIMEOUT, 0x0b08, "no answer from the NTP server")                           \
+	X(WBE_NTP_BAD_REPLY, 0x0b09, "the NTP server's reply is unusable")                    \
+	X(WBE_CLOCK_UNKNOWN, 0x0b0a, "the time of day is unknown: run `ntp <server>` first")                          \
 	X(WBE_DHCP_TRUNCATED, 0x0801, "DHCP message shorter than its 240-byte fixed part")      \
 	X(WBE_DHCP_MAGIC, 0x0802, "DHCP message lacks the magic cookie")                        \
 	X(WBE_DHCP_NOT_REPLY, 0x0803, "DHCP message is not a server reply (BOOTREPLY)")         \

@@ -1,7 +1,7 @@
 /*
  * format.h - freestanding printf-style formatting (the EFI build has no libc).
  *
- * Supported conversions: %d %i %u %x %X %o %c %s %p %% with flags '-', '0', width, precision
+ * Supported conversions: %d %i %u %x %X %o %c %s %p %% with flags '-', '0', '+', width, precision
  * (for %s: max bytes), '*' for width/precision, and length modifiers hh h l ll z j t.
  * No floating point. A NULL %s prints "(null)".
  */

@@ -14,6 +14,7 @@
 #include "wireboot/platform.h"
 #include "wireboot/process.h"
 #include "wireboot/settings.h"
+#include "wireboot/wallclock.h"
 
 struct rng;
 
@@ -28,6 +29,7 @@ struct system {
 	struct rng *rng;
 	bool rng_from_hardware; /* false: seeded from timing jitter (see docs/security.md) */
 	struct net net;
+	struct wallclock wallclock;
 	bool exit_requested;      /* set by `exit`: unwinds scripts and shells */
 	int exit_status;
 	unsigned shell_depth;

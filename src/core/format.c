@@ -50,11 +50,12 @@ static size_t convert(char *end, uintmax_t v, unsigned base, int upper, int prec
 
 /* Sign, zeros up to @precision digits, the @n digits; padded to @width with @pad ('0' pads
  * between the sign and the digits: "-0042"). */
-static void emit_number(struct out *o, int negative, const char *digits, size_t n, int precision, int width,
+/* @sign: 0, '-' or '+' (the '+' flag on a non-negative number). */
+static void emit_number(struct out *o, char sign, const char *digits, size_t n, int precision, int width,
 			int left, char pad)
 {
 	size_t zeros = precision > (int)n ? (size_t)precision - n : 0;
-	size_t body = (negative ? 1 : 0) + zeros + n;
+	size_t body = (sign ? 1 : 0) + zeros + n;
 	size_t fill = width > 0 && (size_t)width > body ? (size_t)width - body : 0;
 	if (!left && pad == '0') {
 		zeros += fill;
@@ -63,8 +64,8 @@ static void emit_number(struct out *o, int negative, const char *digits, size_t 
 	if (!left)
 		for (; fill; fill--)
 			emit(o, ' ');
-	if (negative)
-		emit(o, '-');
+	if (sign)
+		emit(o, sign);
 	for (; zeros; zeros--)
 		emit(o, '0');
 	for (size_t i = 0; i < n; i++)
@@ -83,13 +84,15 @@ int wb_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 			continue;
 		}
 		f++;
-		int left = 0, width = 0, precision = -1;
+		int left = 0, width = 0, precision = -1, plus = 0;
 		char pad = ' ';
 		for (;; f++) {
 			if (*f == '-')
 				left = 1;
 			else if (*f == '0')
 				pad = '0';
+			else if (*f == '+')
+				plus = 1;
 			else
 				break;
 		}
@@ -146,7 +149,8 @@ int wb_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 				v = (short)v;
 			uintmax_t mag = v < 0 ? (uintmax_t)0 - (uintmax_t)v : (uintmax_t)v;
 			size_t n = convert(end, mag, 10, 0, precision);
-			emit_number(&o, v < 0, end - n, n, precision, width, left, precision >= 0 ? ' ' : pad);
+			emit_number(&o, v < 0 ? '-' : plus ? '+' : 0, end - n, n, precision, width, left,
+				    precision >= 0 ? ' ' : pad);
 			break;
 		}
 		case 'u':

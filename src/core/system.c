@@ -33,6 +33,10 @@ int system_init(struct system *sys, const struct platform *platform)
 		return rc;
 	}
 	sys->rng_from_hardware = hardware;
+	int64_t unix_seconds;
+	if (platform->wall_clock && platform->wall_clock(platform, &unix_seconds) == 0)
+		wallclock_set(&sys->wallclock, loop_now(&sys->loop), unix_seconds * 1000000000LL,
+			      strcmp(platform->name, "efi") == 0 ? "firmware" : "host");
 	rc = net_init(&sys->net, &sys->loop, &sys->log, sys->rng, &sys->settings);
 	if (rc) {
 		rng_destroy(sys->rng);

@@ -417,8 +417,10 @@ def case_loss(tmp):
         for p in ports:
             check(p["egress"] == p["tx"] + p["dropped_loss"],
                   "port %d: egress %d != tx %d + dropped_loss %d" % (p["index"], p["egress"], p["tx"], p["dropped_loss"]))
-        runs.append(sorted(set(range(1, n + 1)) - answered))
-    check(runs[0] == runs[1], "same seed, different losses: %s vs %s" % tuple(runs))
+        runs.append((sorted(set(range(1, n + 1)) - answered),
+                     [(p["egress"], p["dropped_loss"]) for p in ports]))
+    check(runs[0] == runs[1], "same seed, different losses (lost echoes, (egress, dropped_loss) per port): "
+          "%s vs %s" % tuple(runs))
 
 
 def case_dup(tmp):

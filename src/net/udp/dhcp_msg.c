@@ -4,7 +4,7 @@
  * Everything read from the wire is hostile (DESIGN §3): every length is checked against the
  * end of its area before a byte is read, option data is copied into a fixed-size store, and
  * the only loops over attacker data advance by at least one byte per turn or, for DNS name
- * compression, strictly backwards with a hop cap.
+ * compression, strictly backwards.
  */
 #include "wireboot/dhcp_msg.h"
 #include "wireboot/errors.h"

@@ -2,9 +2,11 @@
  * dhcp_msg.h - DHCPv4 message codec (RFC 2131, RFC 2132, RFC 3396, RFC 4578): building the
  * client's messages, parsing the server's, and applying a lease to the settings store.
  *
- * Sans-I/O: nothing here sends, receives, allocates (except the settings store inside
- * dhcp_apply_to_settings()) or keeps state between calls. The DHCP client state machine
- * (timers, retransmission, xid/chaddr matching, choosing an offer) sits on top of this API.
+ * Sans-I/O: nothing here sends, receives or keeps state between calls, and only
+ * dhcp_apply_to_settings() allocates (the stored values, and a temporary buffer for decoding
+ * option 119). A struct dhcp_message is about 5.6 KiB: keep it on the heap or in the client
+ * object rather than on a firmware stack. The DHCP client state machine (timers,
+ * retransmission, xid/chaddr matching, choosing an offer) sits on top of this API.
  *
  * Wire layout (RFC 2131 §2, figure 1), offsets in bytes:
  *   0 op  1 htype  2 hlen  3 hops  4 xid(4)  8 secs(2)  10 flags(2)  12 ciaddr  16 yiaddr

@@ -25,9 +25,9 @@ struct iobuf;
 #define ETH_P_ARP 0x0806
 #define ETH_P_8021Q 0x8100
 
-#define IPPROTO_ICMP 1
-#define IPPROTO_TCP 6
-#define IPPROTO_UDP 17
+#define IP_PROTO_ICMP 1
+#define IP_PROTO_TCP 6
+#define IP_PROTO_UDP 17
 
 #define VLAN_HLEN 4
 

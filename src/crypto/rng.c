@@ -106,6 +106,11 @@ void rng_bytes(struct rng *rng, void *buf, size_t len)
 		memset(seed, 0, sizeof(seed));
 		rng->since_reseed = 0;
 	}
-	br_hmac_drbg_generate(&rng->drbg, buf, len);
-	rng->since_reseed += len;
+	/* SP 800-90A table 2: at most 2^19 bits (64 KiB) per HMAC-DRBG request */
+	uint8_t *out = buf;
+	for (size_t chunk; len; out += chunk, len -= chunk) {
+		chunk = len < 65536 ? len : 65536;
+		br_hmac_drbg_generate(&rng->drbg, out, chunk);
+	}
+	rng->since_reseed += (size_t)(out - (uint8_t *)buf);
 }

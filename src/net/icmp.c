@@ -44,7 +44,7 @@ void icmp_rx(struct netdev *dev, struct iobuf *iob, uint32_t src, uint32_t dst)
 			iobuf_free(iob);
 			iob = copy;
 		}
-		ipv4_tx(net, dev, iob, dst, src, IPPROTO_ICMP);
+		ipv4_tx(net, dev, iob, dst, src, IP_PROTO_ICMP);
 		return;
 	}
 	if (h[0] == ICMP_ECHO_REPLY) {
@@ -75,5 +75,5 @@ int icmp_send_echo(struct net *net, uint32_t dst, uint16_t id, uint16_t seq, siz
 	for (size_t i = 0; i < len; i++)
 		h[ICMP_HLEN + i] = (uint8_t)i;
 	put_be16(h + 2, ipv4_checksum_finish(ipv4_checksum_add(0, h, ICMP_HLEN + len)));
-	return ipv4_tx(net, NULL, iob, 0, dst, IPPROTO_ICMP);
+	return ipv4_tx(net, NULL, iob, 0, dst, IP_PROTO_ICMP);
 }

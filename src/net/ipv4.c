@@ -201,13 +201,13 @@ int ipv4_tx(struct net *net, struct netdev *dev, struct iobuf *iob, uint32_t src
 static void deliver(struct netdev *dev, struct iobuf *iob, uint8_t proto, uint32_t src, uint32_t dst)
 {
 	switch (proto) {
-	case IPPROTO_ICMP:
+	case IP_PROTO_ICMP:
 		icmp_rx(dev, iob, src, dst);
 		break;
-	case IPPROTO_UDP:
+	case IP_PROTO_UDP:
 		udp_rx(dev, iob, src, dst);
 		break;
-	case IPPROTO_TCP:
+	case IP_PROTO_TCP:
 		tcp_rx(dev, iob, src, dst);
 		break;
 	default:

@@ -275,7 +275,7 @@ static uint16_t tcp_checksum(uint32_t src, uint32_t dst, const uint8_t *seg, siz
 	put_be32(pseudo, src);
 	put_be32(pseudo + 4, dst);
 	pseudo[8] = 0;
-	pseudo[9] = IPPROTO_TCP;
+	pseudo[9] = IP_PROTO_TCP;
 	put_be16(pseudo + 10, (uint16_t)len);
 	return ipv4_checksum_add(ipv4_checksum_add(0, pseudo, sizeof(pseudo)), seg, len);
 }
@@ -325,7 +325,7 @@ static int send_segment(struct tcp_conn *c, uint32_t seq, size_t len, uint8_t fl
 		c->segs_since_ack = 0;
 	}
 	net->tcp.segments_out++;
-	return ipv4_tx(net, NULL, iob, c->local_ip, c->remote_ip, IPPROTO_TCP);
+	return ipv4_tx(net, NULL, iob, c->local_ip, c->remote_ip, IP_PROTO_TCP);
 }
 
 static void send_rst_for(struct net *net, uint32_t local_ip, uint32_t remote_ip, uint16_t local_port,
@@ -345,7 +345,7 @@ static void send_rst_for(struct net *net, uint32_t local_ip, uint32_t remote_ip,
 	h[13] = TCP_RST | (with_ack ? TCP_ACK : 0);
 	put_be16(h + 16, ipv4_checksum_finish(tcp_checksum(local_ip, remote_ip, h, TCP_HLEN)));
 	net->tcp.resets_sent++;
-	ipv4_tx(net, NULL, iob, local_ip, remote_ip, IPPROTO_TCP);
+	ipv4_tx(net, NULL, iob, local_ip, remote_ip, IP_PROTO_TCP);
 }
 
 static bool is_sacked(const struct tcp_conn *c, uint32_t seq, uint32_t *range_end)

@@ -56,7 +56,7 @@ static uint16_t udp_checksum(uint32_t src, uint32_t dst, const uint8_t *udp, siz
 	put_be32(pseudo, src);
 	put_be32(pseudo + 4, dst);
 	pseudo[8] = 0;
-	pseudo[9] = IPPROTO_UDP;
+	pseudo[9] = IP_PROTO_UDP;
 	put_be16(pseudo + 10, (uint16_t)len);
 	return ipv4_checksum_add(ipv4_checksum_add(0, pseudo, sizeof(pseudo)), udp, len);
 }
@@ -83,7 +83,7 @@ int udp_send(struct udp_socket *sock, struct netdev *dev, uint32_t src, uint32_t
 	put_be16(h + 6, 0);
 	uint16_t sum = ipv4_checksum_finish(udp_checksum(src, dst, h, len));
 	put_be16(h + 6, sum ? sum : 0xffff); /* 0 means "no checksum": send all ones instead */
-	return ipv4_tx(net, dev, iob, src, dst, IPPROTO_UDP);
+	return ipv4_tx(net, dev, iob, src, dst, IP_PROTO_UDP);
 }
 
 void udp_rx(struct netdev *dev, struct iobuf *iob, uint32_t src, uint32_t dst)

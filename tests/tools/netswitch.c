@@ -180,7 +180,7 @@ struct port {
     size_t q_len;
     struct pkt *held;
     uint64_t held_deadline;
-    const char *pcap_path;
+    const char *pcap_path;      /* strdup'ed */
     struct pcap_out *pcap;
     struct counters c;
 };
@@ -751,7 +751,7 @@ static void parse_port_option(struct port *p, const char *opt)
     } else if (strcmp(key, "pcap") == 0) {
         if (!*val)
             die(2, "%s: empty pcap file name", p->spec);
-        p->pcap_path = val;
+        p->pcap_path = strdup(val);   /* val lives in a temporary buffer */
     } else {
         die(2, "%s: unknown option '%s' (vlan, trunk, loss, dup, reorder, delay-ms, pcap)", p->spec, key);
     }
@@ -1205,6 +1205,7 @@ int main(int argc, char **argv)
             free(k);
         }
         free(p->held);
+        free((char *)p->pcap_path);
         if (p->fd >= 0)
             close(p->fd);
     }

@@ -87,6 +87,27 @@ TEST(format_flags_width_precision_like_libc)
 	SAME("[%300d]", 1);
 }
 
+TEST(format_plus_flag_like_libc)
+{
+	SAME("%+d", 0);
+	SAME("%+d", 5);
+	SAME("%+d", -5);
+	SAME("%+i", INT_MAX);
+	SAME("%+d", INT_MIN);
+	SAME("[%+5d]", 42);
+	SAME("[%+-5d]", 42);
+	SAME("[%-+5d]", -42);
+	SAME("[%+05d]", 42);
+	SAME("[%0+5d]", -42);
+	SAME("[%+.3d]", 7);
+	SAME("[%+.0d]", 0);
+	SAME("[%+8.3d]", 7);
+	SAME("%+lld", LLONG_MAX);
+	SAME("%+hhd", 200);
+	SAME("%+u", 5u); /* '+' applies only to signed conversions */
+	SAME("%+x", 255u);
+}
+
 TEST(format_star_width_precision_like_libc)
 {
 	SAME("[%*d]", 6, 42);

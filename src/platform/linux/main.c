@@ -1,9 +1,10 @@
 /*
  * main.c - the Linux host program: the same core as the EFI application, on stdio and the
  * host's clock and random source.
- *   wireboot [--tap IFNAME [--mac MAC]]... [--script FILE | --exec "cmd; cmd"]
+ *   wireboot [--tap IFNAME | --dgram LOCAL:PORT,REMOTE:PORT [--mac MAC]]... [--script FILE | --exec "cmd; cmd"]
  * Without a script it runs the embedded one, as the EFI application does. Each --tap runs the
- * built-in network stack on a TAP interface (needs CAP_NET_ADMIN).
+ * built-in network stack on a TAP interface (needs CAP_NET_ADMIN); each --dgram on Ethernet
+ * frames carried in loopback UDP datagrams (to the test switch, unprivileged).
  */
 #define _GNU_SOURCE
 #include "wireboot/errors.h"
@@ -23,6 +24,7 @@
 #include <unistd.h>
 
 #include "embedded_script.h"
+#include "dgram.h"
 #include "tap.h"
 
 #define SCRIPT_FILE_MAX (1 << 20)
@@ -30,7 +32,8 @@
 #define MAX_TAPS 8
 
 struct tap_request {
-	const char *ifname;
+	const char *ifname; /* --tap IFNAME */
+	const char *dgram;  /* or --dgram LOCAL,REMOTE */
 	uint8_t mac[6];
 	struct netdev *dev;
 };
@@ -128,11 +131,25 @@ static int host_probe(const struct platform *p, struct system *sys)
 {
 	struct host_state *st = p->priv;
 	for (unsigned i = 0; i < st->ntaps; i++) {
-		int rc = tap_create(&sys->net, st->taps[i].ifname, st->taps[i].mac, &st->taps[i].dev);
+		struct tap_request *t = &st->taps[i];
+		int rc;
+		if (t->dgram) {
+			char local[64];
+			const char *comma = strchr(t->dgram, ',');
+			size_t n = comma ? (size_t)(comma - t->dgram) : 0;
+			rc = -WBE_INVAL;
+			if (comma && n < sizeof(local)) {
+				memcpy(local, t->dgram, n);
+				local[n] = '\0';
+				rc = dgram_create(&sys->net, local, comma + 1, t->mac, &t->dev);
+			}
+		} else {
+			rc = tap_create(&sys->net, t->ifname, t->mac, &t->dev);
+		}
 		if (rc) {
 			char text[160];
 			errors_format(text, sizeof(text), rc);
-			fprintf(stderr, "wireboot: cannot attach to TAP %s: %s\n", st->taps[i].ifname, text);
+			fprintf(stderr, "wireboot: cannot attach to %s: %s\n", t->dgram ? t->dgram : t->ifname, text);
 			return rc;
 		}
 	}
@@ -144,7 +161,9 @@ static void host_remove(const struct platform *p, struct system *sys)
 	(void)sys;
 	struct host_state *st = p->priv;
 	for (unsigned i = 0; i < st->ntaps; i++) {
-		if (st->taps[i].dev)
+		if (st->taps[i].dev && st->taps[i].dgram)
+			dgram_destroy(st->taps[i].dev);
+		else if (st->taps[i].dev)
 			tap_destroy(st->taps[i].dev);
 		st->taps[i].dev = NULL;
 	}
@@ -214,7 +233,8 @@ static char *read_file(const char *path, size_t *len)
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: wireboot [--tap IFNAME [--mac MAC]]... [--script FILE | --exec \"command; command\"]\n");
+	fprintf(stderr, "usage: wireboot [--tap IFNAME | --dgram 127.0.0.1:PORT,127.0.0.1:PORT [--mac MAC]]...\n"
+			"                [--script FILE | --exec \"command; command\"]\n");
 }
 
 int main(int argc, char **argv)
@@ -228,7 +248,7 @@ int main(int argc, char **argv)
 	for (int i = 1; i < argc; i++) {
 		const char *opt = argv[i];
 		const char *val = i + 1 < argc ? argv[i + 1] : NULL;
-		if (!val || have_script > 1) {
+		if (!val) {
 			usage();
 			return 2;
 		}
@@ -243,9 +263,12 @@ int main(int argc, char **argv)
 			script = val;
 			script_len = strlen(val);
 			have_script = 1;
-		} else if (strcmp(opt, "--tap") == 0 && state.ntaps < MAX_TAPS) {
+		} else if ((strcmp(opt, "--tap") == 0 || strcmp(opt, "--dgram") == 0) && state.ntaps < MAX_TAPS) {
 			struct tap_request *t = &state.taps[state.ntaps++];
-			t->ifname = val;
+			if (opt[2] == 't')
+				t->ifname = val;
+			else
+				t->dgram = val;
 			/* a random locally administered unicast address unless --mac follows */
 			if (getrandom(t->mac, sizeof(t->mac), 0) != sizeof(t->mac))
 				return 2;

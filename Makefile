@@ -144,11 +144,17 @@ build/fuzz/%: build/fuzz/obj/fuzz/%.o $(patsubst %.c,build/fuzz/obj/%.o,$(CORE_S
 
 -include $(shell find build -name '*.d' 2>/dev/null)
 
+# ---- test tools ----------------------------------------------------------------------------
+build/tools/netswitch: tests/tools/netswitch.c
+	@mkdir -p $(@D)
+	@echo "  CC      $@"
+	$(Q)$(CLANG) -std=gnu11 -O2 -Wall -Wextra -Werror -o $@ $<
+
 # ---- tests --------------------------------------------------------------------------------
 unit: build/test/unit
 	build/test/unit
 
-check: all build/test/unit $(addprefix build/fuzz/,$(FUZZ_HARNESSES))
+check: all build/test/unit build/tools/netswitch $(addprefix build/fuzz/,$(FUZZ_HARNESSES))
 	python3 tests/run_checks.py
 
 fuzz: $(addprefix build/fuzz/,$(FUZZ_HARNESSES))

@@ -26,6 +26,8 @@ SUITES = [
     ("unit", ["build/test/unit"]),
     ("docs", [sys.executable, "tests/check_docs.py"]),
     ("host", [sys.executable, "tests/host/cli_test.py"]),
+    ("netswitch", [sys.executable, "tests/tools/netswitch_test.py"]),
+    ("net", [sys.executable, "tests/integration/net_test.py"]),
     ("firmware", [sys.executable, "tests/firmware/smoke.py"]),
 ] + fuzz_suites()
 

@@ -29,6 +29,7 @@ SUITES = [
     ("netswitch", [sys.executable, "tests/tools/netswitch_test.py"]),
     ("net", [sys.executable, "tests/integration/net_test.py"]),
     ("firmware", [sys.executable, "tests/firmware/smoke.py"]),
+    ("netfw", [sys.executable, "tests/firmware/net_fw_test.py"]),
 ] + fuzz_suites()
 
 PASS_RE = re.compile(r"^(PASS|ok) +(\S+)")

@@ -32,7 +32,10 @@ def make_fat_image(path, efi_file, removable_name=None):
         subprocess.run(["mcopy", "-i", path, efi_file, "::/EFI/BOOT/" + removable_name], check=True)
 
 
-def uboot_x64(tmp):
+USER_NET = "user,id=n0,restrict=on"
+
+
+def uboot_x64(tmp, netdev=USER_NET):
     img = os.path.join(tmp, "disk.img")
     make_fat_image(img, os.path.join(ROOT, "build/efi-x64/wireboot.efi"))
     # -cpu max: a CPU with AES-NI and PCLMUL, so the accelerated AES-GCM path runs too (and
@@ -40,23 +43,23 @@ def uboot_x64(tmp):
     argv = ["qemu-system-x86_64", "-accel", "tcg", "-cpu", "max", "-m", "512", "-nographic", "-no-reboot",
             "-bios", "/usr/lib/u-boot/qemu-x86_64/u-boot.rom",
             "-drive", "file=%s,format=raw,if=ide" % img,
-            "-netdev", "user,id=n0,restrict=on", "-device", "e1000,netdev=n0,mac=" + MAC]
+            "-netdev", netdev, "-device", "e1000,netdev=n0,mac=" + MAC]
     steps = ["ide reset", "load ide 0 0x2000000 wireboot.efi", "bootefi 0x2000000"]
     return argv, steps, "x86_64", "uboot"
 
 
-def uboot_aa64(tmp):
+def uboot_aa64(tmp, netdev=USER_NET):
     img = os.path.join(tmp, "disk.img")
     make_fat_image(img, os.path.join(ROOT, "build/efi-aa64/wireboot.efi"))
     argv = ["qemu-system-aarch64", "-M", "virt", "-cpu", "cortex-a57", "-m", "1024", "-nographic",
             "-no-reboot", "-bios", "/usr/lib/u-boot/qemu_arm64/u-boot.bin",
             "-drive", "file=%s,format=raw,if=virtio" % img,
-            "-netdev", "user,id=n0,restrict=on", "-device", "virtio-net-pci,netdev=n0,mac=" + MAC]
+            "-netdev", netdev, "-device", "virtio-net-pci,netdev=n0,mac=" + MAC]
     steps = ["virtio scan", "load virtio 0 0x50000000 wireboot.efi", "bootefi 0x50000000"]
     return argv, steps, "arm64", "uboot"
 
 
-def ovmf_x64(tmp):
+def ovmf_x64(tmp, netdev=USER_NET):
     img = os.path.join(tmp, "disk.img")
     make_fat_image(img, os.path.join(ROOT, "build/efi-x64/wireboot.efi"), "BOOTX64.EFI")
     code = "/usr/share/OVMF/OVMF_CODE_4M.fd"
@@ -70,7 +73,7 @@ def ovmf_x64(tmp):
             "-drive", "if=pflash,format=raw,file=" + vars_copy,
             "-drive", "file=%s,format=raw,if=none,id=d0" % img,
             "-device", "virtio-blk-pci,drive=d0,bootindex=0",
-            "-netdev", "user,id=n0,restrict=on",
+            "-netdev", netdev,
             "-device", "virtio-net-pci,netdev=n0,mac=%s,romfile=" % MAC]
     return argv, None, "x86_64", "ovmf"
 
@@ -103,6 +106,19 @@ def run_wireboot_checks(con, arch, accelerated_aes):
     return mac
 
 
+def start_from_uboot(con, steps):
+    """Stop U-Boot's autoboot and start wireboot.efi with the target's steps."""
+    con.expect(r"Hit any key to stop autoboot", BOOT_TIMEOUT)
+    con.send(" ")
+    con.expect(r"=> ", COMMAND_TIMEOUT)
+    for cmd in steps:
+        con.send(cmd + "\r")
+        if cmd.startswith("load"):
+            con.expect(r"\d+ bytes read", COMMAND_TIMEOUT)
+        if not cmd.startswith("bootefi"):
+            con.expect(r"=> ", COMMAND_TIMEOUT)
+
+
 def run_target(name, logdir):
     tmp = tempfile.mkdtemp(prefix="wireboot-smoke-")
     argv, uboot_steps, arch, firmware = TARGETS[name](tmp)
@@ -110,15 +126,7 @@ def run_target(name, logdir):
     con = QemuConsole(argv, log)
     try:
         if firmware == "uboot":
-            con.expect(r"Hit any key to stop autoboot", BOOT_TIMEOUT)
-            con.send(" ")
-            con.expect(r"=> ", COMMAND_TIMEOUT)
-            for cmd in uboot_steps:
-                con.send(cmd + "\r")
-                if cmd.startswith("load"):
-                    con.expect(r"\d+ bytes read", COMMAND_TIMEOUT)
-                if not cmd.startswith("bootefi"):
-                    con.expect(r"=> ", COMMAND_TIMEOUT)
+            start_from_uboot(con, uboot_steps)
         mac = run_wireboot_checks(con, arch, name in ACCELERATED_AES)
         # U-Boot's arm64 virtio-net driver reports its own default MAC, not QEMU's
         # (see FIELD-NOTES); every other firmware must report the one we configured.

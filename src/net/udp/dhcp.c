@@ -3,8 +3,10 @@
  *
  * Retransmission: RFC 2131 §4.1 suggests 4 s doubling to 64 s for 10 Mb/s Ethernet; a boot
  * client on a switched LAN wants its lease in well under a second when the server answers,
- * so we start at 1 s and double to at most 8 s, each delay randomized by up to 1/4 (as §4.1
- * asks, to spread many clients booting at once). The overall deadline belongs to the caller.
+ * and the first frames after a NIC starts are often lost while its link comes up (QEMU's
+ * e1000 under U-Boot drops the first DISCOVER). So we start at 250 ms and double to at most
+ * 8 s (five messages in the first 8 s), each delay randomized by +-1/8 (as §4.1 asks, to
+ * spread many clients booting at once). The overall deadline belongs to the caller.
  * The BROADCAST flag is set because an SNP-based client cannot receive unicast IP before it
  * has an address on every firmware. The first OFFER is taken (iPXE waits for ProxyDHCP; we
  * have no PXE menu to wait for). Lease renewal is not done: a boot takes minutes, leases
@@ -25,7 +27,7 @@
 
 #include <string.h>
 
-#define DHCP_FIRST_TIMEOUT_NS NS_PER_SEC
+#define DHCP_FIRST_TIMEOUT_NS (250 * NS_PER_MS)
 #define DHCP_MAX_TIMEOUT_NS (8 * NS_PER_SEC)
 #define DHCP_REQUEST_ATTEMPTS 4 /* REQUESTs before going back to DISCOVER */
 #define DHCP_MAX_NAKS 4
@@ -39,7 +41,7 @@ static uint16_t elapsed_seconds(struct dhcp_client *c)
 
 static void schedule_retransmit(struct dhcp_client *c)
 {
-	uint64_t delay = DHCP_FIRST_TIMEOUT_NS << (c->attempts < 4 ? c->attempts : 3);
+	uint64_t delay = DHCP_FIRST_TIMEOUT_NS << (c->attempts < 6 ? c->attempts : 5);
 	if (delay > DHCP_MAX_TIMEOUT_NS)
 		delay = DHCP_MAX_TIMEOUT_NS;
 	uint32_t r;

@@ -2,7 +2,11 @@
  * clock.c - monotonic time from the CPU's counter. U-Boot runs EFI applications without
  * interrupts, so timer events only fire inside boot-service calls; reading the counter needs
  * no firmware call at all and works the same on every firmware.
- *   x86_64: the TSC, calibrated against BootServices->Stall() (UEFI 2.10 §7.5) once.
+ *   x86_64: the TSC, calibrated once against the 8254 PIT's channel 2 (a fixed 1.193182 MHz
+ *           reference every PC has, as Linux calibrates), and against BootServices->Stall()
+ *           (UEFI 2.10 §7.5) when the PIT does not count. Stall alone is not trustworthy:
+ *           U-Boot x86 derives it from its own TSC guess, which runs up to 2.5x fast under
+ *           QEMU (FIELD-NOTES), and every timeout would shrink with it.
  *   AArch64: the generic timer's virtual count CNTVCT_EL0 at CNTFRQ_EL0 Hz (Arm ARM D11).
  */
 #include "efi_platform.h"
@@ -18,6 +22,45 @@ static uint64_t read_counter(void)
 	return (uint64_t)hi << 32 | lo;
 }
 
+static uint8_t inb(uint16_t port)
+{
+	uint8_t v;
+	__asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
+	return v;
+}
+
+static void outb(uint8_t v, uint16_t port)
+{
+	__asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port));
+}
+
+#define PIT_HZ 1193182u
+
+/* TSC ticks per second measured over a one-shot countdown of PIT channel 2 (its gate and
+ * output are wired to port 0x61), or 0 when the PIT's output never rises. */
+static uint64_t calibrate_with_pit(uint64_t stall_hz)
+{
+	uint16_t latch = (uint16_t)(PIT_HZ / (1000000 / CALIBRATION_US));
+	uint8_t saved = inb(0x61);
+	outb((uint8_t)((saved & ~0x02) | 0x01), 0x61); /* gate high, speaker off */
+	outb(0xb0, 0x43);                               /* channel 2, lo/hi byte, mode 0, binary */
+	outb((uint8_t)latch, 0x42);
+	outb((uint8_t)(latch >> 8), 0x42);
+	uint64_t start = read_counter();
+	/* give up after ten times the expected duration (by the Stall estimate): no PIT */
+	uint64_t limit = stall_hz / (1000000 / CALIBRATION_US) * 10;
+	uint64_t ticks = 0;
+	while (!(inb(0x61) & 0x20)) {
+		ticks = read_counter() - start;
+		if (ticks > limit) {
+			ticks = 0;
+			break;
+		}
+	}
+	outb(saved, 0x61);
+	return ticks * (1000000 / CALIBRATION_US);
+}
+
 int efi_clock_init(struct efi_platform *efi)
 {
 	uint64_t start = read_counter();
@@ -25,7 +68,9 @@ int efi_clock_init(struct efi_platform *efi)
 	uint64_t ticks = read_counter() - start;
 	if (EFI_ERROR(status) || ticks == 0)
 		return -WBE_PLATFORM;
-	efi->counter_hz = ticks * (1000000 / CALIBRATION_US);
+	uint64_t stall_hz = ticks * (1000000 / CALIBRATION_US);
+	uint64_t pit_hz = calibrate_with_pit(stall_hz);
+	efi->counter_hz = pit_hz ? pit_hz : stall_hz;
 	return 0;
 }
 #elif defined(__aarch64__)

@@ -29,7 +29,9 @@
 struct snp_device {
 	struct list_node link;
 	struct netdev netdev;
+	struct efi_platform *efi;
 	EFI_HANDLE handle;
+	bool exclusive; /* we hold SNP with EFI_OPEN_PROTOCOL_EXCLUSIVE */
 	EFI_SIMPLE_NETWORK_PROTOCOL *snp;
 	struct list_node tx_pending; /* iobufs whose data the firmware still holds */
 	unsigned ntx_pending;
@@ -65,11 +67,41 @@ static void reap_transmits(struct snp_device *sd)
 		sd->netdev.link_up = snp->Mode->MediaPresent;
 }
 
+/*
+ * Firmware with its own network stack (EDK2's MNP, IP4/IP6, DHCP drivers on OVMF) keeps
+ * polling SNP from timer events and takes frames meant for us. An exclusive open (UEFI 2.10
+ * §7.3 OpenProtocol, EFI_OPEN_PROTOCOL_EXCLUSIVE) makes the firmware stop those drivers, as
+ * iPXE's driver connection does. Where that is refused we go on sharing, and say so.
+ */
+static void take_exclusive(struct snp_device *sd)
+{
+	EFI_GUID snp_guid = EFI_SIMPLE_NETWORK_PROTOCOL_GUID;
+	VOID *iface;
+	EFI_STATUS status = sd->efi->bs->OpenProtocol(sd->handle, &snp_guid, &iface, sd->efi->image, NULL,
+						     EFI_OPEN_PROTOCOL_EXCLUSIVE);
+	sd->exclusive = !EFI_ERROR(status);
+}
+
+static void release_exclusive(struct snp_device *sd)
+{
+	if (!sd->exclusive)
+		return;
+	EFI_GUID snp_guid = EFI_SIMPLE_NETWORK_PROTOCOL_GUID;
+	sd->efi->bs->CloseProtocol(sd->handle, &snp_guid, sd->efi->image, NULL);
+	sd->exclusive = false;
+	/* give the firmware its own network drivers back */
+	sd->efi->bs->ConnectController(sd->handle, NULL, NULL, TRUE);
+}
+
 static int snp_open(struct netdev *dev)
 {
 	struct snp_device *sd = snp_of(dev);
 	EFI_SIMPLE_NETWORK_PROTOCOL *snp = sd->snp;
 	EFI_STATUS status = EFI_SUCCESS;
+	take_exclusive(sd);
+	if (!sd->exclusive)
+		log_msg(dev->net->log, LOG_DEBUG, "snp", "%s: no exclusive access; the firmware's network drivers stay",
+			dev->name);
 	if (snp->Mode->State == EfiSimpleNetworkStopped) {
 		status = snp->Start(snp);
 		sd->we_initialized = true;
@@ -78,8 +110,10 @@ static int snp_open(struct netdev *dev)
 		status = snp->Initialize(snp, 0, 0);
 		sd->we_initialized = true;
 	}
-	if (EFI_ERROR(status))
+	if (EFI_ERROR(status)) {
+		release_exclusive(sd);
 		return efi_status_to_rc(status);
+	}
 	UINT32 filters = EFI_SIMPLE_NETWORK_RECEIVE_UNICAST | EFI_SIMPLE_NETWORK_RECEIVE_BROADCAST;
 	if (snp->Mode->ReceiveFilterMask & EFI_SIMPLE_NETWORK_RECEIVE_MULTICAST)
 		filters |= EFI_SIMPLE_NETWORK_RECEIVE_MULTICAST;
@@ -99,6 +133,7 @@ static void snp_close(struct netdev *dev)
 		sd->we_initialized = false;
 	}
 	/* buffers the firmware never returned stay allocated: freeing them could corrupt a DMA */
+	release_exclusive(sd);
 }
 
 static int snp_transmit(struct netdev *dev, struct iobuf *iob)
@@ -242,6 +277,7 @@ int efi_snp_probe(const struct platform *p, struct system *sys)
 			log_msg(&sys->log, LOG_ERROR, "snp", "out of memory for interface %u", (unsigned)i);
 			break;
 		}
+		dev->efi = efi;
 		dev->handle = handles[i];
 		dev->snp = snp;
 		list_init(&dev->tx_pending);

@@ -4,6 +4,7 @@
 #   make EMBED=file      embed another boot script (default: src/embedded/default.ipxe)
 #   make check           every test, ending with "N passed, N failed"
 #   make fuzz            run each fuzz harness for FUZZ_SECONDS (default 30)
+#   make bench           benchmarks with ratios against the reference peers
 #   make demo            boot wireboot under U-Boot in QEMU
 
 EMBED ?= src/embedded/default.ipxe
@@ -53,7 +54,7 @@ HOST_CFLAGS := -O2 -g -fno-omit-frame-pointer
 SAN_FLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
 FUZZ_FLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=fuzzer-no-link,address,undefined
 
-.PHONY: all check unit fuzz demo clean distclean
+.PHONY: all check unit fuzz bench demo clean distclean
 .DELETE_ON_ERROR:
 .SECONDARY:
 
@@ -138,7 +139,10 @@ build/test/unit: $(patsubst %.c,build/test/obj/%.o,$(CORE_SRCS) $(UNIT_SRCS) bui
 
 $(eval $(call gen_rules,build/fuzz,$(CORE_SRCS)))
 $(eval $(call host_objs,build/fuzz,$(FUZZ_FLAGS)))
-build/fuzz/%: build/fuzz/obj/fuzz/%.o $(patsubst %.c,build/fuzz/obj/%.o,$(CORE_SRCS) build/fuzz/gen/registry.c) build/fuzz/libbearssl.a
+# (build/fuzz/libbearssl.a is never built: see the link rule below)
+# BearSSL is not fuzzed itself: the harnesses link the sanitized (uninstrumented for coverage)
+# library of the unit tests instead of building a third copy
+build/fuzz/%: build/fuzz/obj/fuzz/%.o $(patsubst %.c,build/fuzz/obj/%.o,$(CORE_SRCS) build/fuzz/gen/registry.c) build/test/libbearssl.a
 	@echo "  LINK    $@"
 	$(Q)$(CLANG) -fsanitize=fuzzer,address,undefined -o $@ $^
 
@@ -163,6 +167,11 @@ fuzz: $(addprefix build/fuzz/,$(FUZZ_HARNESSES))
 		echo "fuzz: $$h for $(FUZZ_SECONDS) s"; \
 		build/fuzz/$$h -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 build/fuzz/corpus/$$h fuzz/corpus/$$h 2>&1 | tail -n 12 || exit 1; \
 	done
+
+# Benchmarks print ratios against the peer measured in the same run (not part of check).
+bench: all build/tools/netswitch
+	python3 bench/tcp_host_bench.py
+	python3 bench/tcp_fw_bench.py
 
 demo: build/efi-x64/wireboot.efi build/efi-aa64/wireboot.efi
 	scripts/demo --arch $(ARCH) --firmware $(FIRMWARE)

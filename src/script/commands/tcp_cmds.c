@@ -1,4 +1,9 @@
-/* tcp_cmds.c - tcpsink: a TCP diagnostic and benchmark (read a stream to its end, hash it). */
+/*
+ * tcp_cmds.c - tcpsink: a TCP diagnostic and benchmark (read a stream to its end, hash it).
+ * With --http PATH it sends a minimal HTTP/1.0 GET and hashes only the response body, so the
+ * digest can be compared with the file on the server; the real HTTP client is a separate
+ * module.
+ */
 #include "wireboot/command.h"
 #include "wireboot/console.h"
 #include "wireboot/errors.h"
@@ -11,9 +16,14 @@
 #include <string.h>
 
 #define TCPSINK_IDLE_TIMEOUT_NS (30 * NS_PER_SEC)
+#define HTTP_HEADER_MAX 16384
 
 struct sink {
 	struct stream *stream;
+	bool skip_headers;   /* --http: drop bytes up to and including the blank line */
+	unsigned header_len; /* header bytes seen */
+	uint32_t last4;      /* the last four header bytes, to spot CR LF CR LF */
+	bool header_too_long;
 	br_sha256_context sha;
 	uint64_t bytes;
 	uint64_t last_progress_ns;
@@ -27,6 +37,21 @@ static bool sink_done(void *arg)
 	size_t len;
 	const uint8_t *data;
 	while ((data = stream_peek(k->stream, &len)) != NULL) {
+		size_t skip = 0;
+		while (k->skip_headers && skip < len) {
+			k->last4 = k->last4 << 8 | data[skip++];
+			if (++k->header_len > HTTP_HEADER_MAX) {
+				k->header_too_long = true;
+				return true;
+			}
+			if (k->last4 == 0x0d0a0d0a)
+				k->skip_headers = false;
+		}
+		stream_consume(k->stream, skip);
+		data += skip;
+		len -= skip;
+		if (!len)
+			continue;
 		br_sha256_update(&k->sha, data, len);
 		k->bytes += len;
 		stream_consume(k->stream, len);
@@ -44,13 +69,13 @@ static bool connected(void *arg)
 }
 
 static int tcpsink_exec(struct system *sys, int argc, char **argv);
-const struct command cmd_tcpsink = {"tcpsink", "tcpsink [--send text] <address> <port>",
+const struct command cmd_tcpsink = {"tcpsink", "tcpsink [--http path] <address> <port>",
 				    "Read a TCP stream to its end; print its size, SHA-256 and rate", tcpsink_exec};
 WB_REGISTER(commands, cmd_tcpsink);
 
 static int tcpsink_exec(struct system *sys, int argc, char **argv)
 {
-	static const struct option_spec specs[] = {{"send", 's', OPTION_VALUE}};
+	static const struct option_spec specs[] = {{"http", 'h', OPTION_VALUE}};
 	struct parsed_options opts;
 	int rc = options_parse(sys, &cmd_tcpsink, specs, 1, argc, argv, 2, 2, &opts);
 	if (rc || opts.help)
@@ -75,16 +100,14 @@ static int tcpsink_exec(struct system *sys, int argc, char **argv)
 	if (rc == 0 && stream_state(k.stream) == STREAM_FAILED)
 		rc = stream_error(k.stream);
 	if (rc == 0 && opts.present[0]) {
-		/* "\n" in the text stands for CR LF, so a request line can be given on one line */
-		const char *t = opts.value[0];
-		for (; *t && rc == 0; t++) {
-			const char *piece = *t == '\\' && t[1] == 'n' ? "\r\n" : t;
-			size_t n = *t == '\\' && t[1] == 'n' ? 2 : 1;
-			if (n == 2)
-				t++;
-			if (stream_write(k.stream, piece, n) != (long)n)
-				rc = -WBE_IO;
-		}
+		static const char get[] = "GET ", tail[] = " HTTP/1.0\r\nConnection: close\r\n\r\n";
+		const char *path = opts.value[0];
+		size_t plen = strlen(path);
+		if (stream_write(k.stream, get, sizeof(get) - 1) != (long)sizeof(get) - 1 ||
+		    stream_write(k.stream, path, plen) != (long)plen ||
+		    stream_write(k.stream, tail, sizeof(tail) - 1) != (long)sizeof(tail) - 1)
+			rc = -WBE_IO;
+		k.skip_headers = true;
 	}
 	if (rc) {
 		stream_abort(k.stream);
@@ -95,6 +118,8 @@ static int tcpsink_exec(struct system *sys, int argc, char **argv)
 	rc = loop_run_until(&sys->loop, sink_done, &k, ~0ULL / 2);
 	if (rc == 0 && stream_state(k.stream) == STREAM_FAILED)
 		rc = stream_error(k.stream);
+	else if (rc == 0 && k.header_too_long)
+		rc = -WBE_RANGE;
 	else if (rc == 0 && !stream_eof(k.stream) && stream_state(k.stream) != STREAM_CLOSED)
 		rc = -WBE_TIMEDOUT;
 	uint64_t ns = loop_now(&sys->loop) - start;

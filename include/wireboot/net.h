@@ -14,6 +14,7 @@
 #include <stdint.h>
 #include "wireboot/list.h"
 #include "wireboot/process.h"
+#include "wireboot/transport.h"
 
 struct log;
 struct rng;
@@ -91,6 +92,7 @@ struct net {
 	struct list_node echo_listeners;
 	uint16_t next_ephemeral_port;
 	struct tcp_state tcp;
+	struct transport transport; /* DNS + TCP on this stack, as a transport */
 };
 
 /** net_init() - empty stack; starts polling devices on @loop. 0 or -WBE_NOMEM. */

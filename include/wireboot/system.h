@@ -29,6 +29,7 @@ struct system {
 	struct rng *rng;
 	bool rng_from_hardware; /* false: seeded from timing jitter (see docs/security.md) */
 	struct net net;
+	const struct transport *transport; /* &net.transport unless the platform offers another */
 	struct wallclock wallclock;
 	bool exit_requested;      /* set by `exit`: unwinds scripts and shells */
 	int exit_status;

@@ -43,6 +43,7 @@ int system_init(struct system *sys, const struct platform *platform)
 		settings_fini(&sys->settings);
 		return rc;
 	}
+	sys->transport = &sys->net.transport;
 	return 0;
 }
 

@@ -2,6 +2,7 @@
 #include "wireboot/net.h"
 #include "wireboot/errors.h"
 #include "wireboot/netdev.h"
+#include "wireboot/dns.h"
 #include "wireboot/tcp.h"
 
 #include <string.h>
@@ -10,6 +11,18 @@ static void net_step(struct process *proc)
 {
 	struct net *net = container_of(proc, struct net, poll_process);
 	netdev_poll_all(net);
+}
+
+#define CONNECT_RESOLVE_TIMEOUT_NS (30 * NS_PER_SEC)
+
+static int stack_connect(void *ctx, const char *host, uint16_t port, struct stream **out)
+{
+	struct net *net = ctx;
+	uint32_t addr;
+	int rc = dns_resolve(net, host, &addr, CONNECT_RESOLVE_TIMEOUT_NS);
+	if (rc)
+		return rc;
+	return tcp_connect(net, addr, port, out);
 }
 
 int net_init(struct net *net, struct loop *loop, struct log *log, struct rng *rng, struct settings *settings)
@@ -27,6 +40,9 @@ int net_init(struct net *net, struct loop *loop, struct log *log, struct rng *rn
 	net->poll_process.step = net_step;
 	timer_init(&net->ipv4.reassembly_timer, NULL);
 	net->next_ephemeral_port = 49152;
+	net->transport.name = "wireboot TCP/IP";
+	net->transport.ctx = net;
+	net->transport.connect = stack_connect;
 	loop_add_process(loop, &net->poll_process);
 	tcp_init(net); /* after the poll process: ACKs go out after each batch of received frames */
 	return 0;

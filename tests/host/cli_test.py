@@ -111,6 +111,34 @@ def help_option():
     expect("usage: set <[scope/]name[:type]> [value...]" in r.stdout, "usage printed", r.stdout)
 
 
+def host_sockets_download():
+    # without --tap/--dgram the host program connects through the host's own sockets
+    import hashlib, http.server, threading, socketserver, functools
+    with tempfile.TemporaryDirectory() as d:
+        data = os.urandom(3 << 20)
+        with open(os.path.join(d, "blob"), "wb") as f:
+            f.write(data)
+        handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=d)
+        handler.log_message = lambda *a: None
+        srv = socketserver.TCPServer(("127.0.0.1", 0), handler)
+        t = threading.Thread(target=srv.serve_forever, daemon=True)
+        t.start()
+        try:
+            r = run(["--exec", "tcpsink --http /blob 127.0.0.1 %d" % srv.server_address[1]])
+        finally:
+            srv.shutdown()
+            srv.server_close()
+        expect(r.returncode == 0, "download succeeds", r.stdout)
+        expect("tcpsink: %d bytes" % len(data) in r.stdout and hashlib.sha256(data).hexdigest() in r.stdout,
+               "size and SHA-256 of the body", r.stdout)
+    s = __import__("socket").socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()  # nothing listens there now
+    r = run(["--exec", "tcpsink 127.0.0.1 %d" % port])
+    expect(r.returncode == 1 and "Error 0x0b01" in r.stdout, "refused connection has its own error", r.stdout)
+
+
 def main():
     if not os.access(WIREBOOT, os.X_OK):
         print("FAIL host/binary: %s not built" % WIREBOOT)
@@ -120,7 +148,8 @@ def main():
                      ("bad-value-explained", bad_value_explained),
                      ("embedded-shell-on-stdin", embedded_shell_on_stdin), ("shell-ends-at-eof", shell_ends_at_eof),
                      ("selftest", selftest_runs), ("reboot-refused", reboot_refused_on_host),
-                     ("usage-errors", usage_errors), ("help-option", help_option)]:
+                     ("usage-errors", usage_errors), ("help-option", help_option),
+                     ("host-sockets-download", host_sockets_download)]:
         case(name, fn)
     sys.exit(0 if all(results) else 1)
 

@@ -256,8 +256,9 @@ def send_echo(host, dst_ip, seq):
     host.icmp.sendto(struct.pack("!BBHHH", 8, 0, csum, ident, seq) + payload, (dst_ip, 0))
 
 
-def recv_echo_replies(host, src_ip, timeout):
-    """Echo-reply sequence numbers (with repeats) from src_ip seen within timeout."""
+def recv_echo_replies(host, src_ip, timeout, until_seq=None):
+    """Echo-reply sequence numbers (with repeats) from src_ip seen within timeout, or up to the
+    reply to until_seq."""
     seqs = []
     end = time.monotonic() + timeout
     while True:
@@ -272,6 +273,8 @@ def recv_echo_replies(host, src_ip, timeout):
         typ, _code, _c, ident, seq = struct.unpack("!BBHHH", data[ihl:ihl + 8])
         if typ == 0 and ident == PID & 0xffff and addr[0] == src_ip:
             seqs.append(seq)
+            if seq == until_seq:
+                return seqs
 
 
 def ping_until_reply(a, b, seq, timeout):
@@ -279,7 +282,7 @@ def ping_until_reply(a, b, seq, timeout):
     end = time.monotonic() + timeout
     while time.monotonic() < end:
         send_echo(a, b.ip, seq)
-        if seq in recv_echo_replies(a, b.ip, 0.2):
+        if seq in recv_echo_replies(a, b.ip, 0.2, seq):
             return True
     return False
 
@@ -370,7 +373,7 @@ def case_ping(tmp):
         check(ping_until_reply(a, b, 1, 5), "no echo reply from %s (ARP + first ping)" % b.ip)
         for seq in range(2, 7):
             send_echo(a, b.ip, seq)
-            check(seq in recv_echo_replies(a, b.ip, 2), "echo %d not answered" % seq)
+            check(seq in recv_echo_replies(a, b.ip, 2, seq), "echo %d not answered" % seq)
         ports = sw.stop()
         for p in ports:
             check(p["rx"] >= 6 and p["tx"] >= 6, "port %d rx=%d tx=%d, expected >= 6" % (p["index"], p["rx"], p["tx"]))
@@ -393,7 +396,7 @@ def ping_series(tmp, args, count, name):
         replies = []
         for seq in range(1, count + 1):
             send_echo(a, b.ip, seq)
-            got = recv_echo_replies(a, b.ip, 0.15)
+            got = recv_echo_replies(a, b.ip, 0.15, seq)
             replies += got
         replies += recv_echo_replies(a, b.ip, 0.5)   # stragglers
         return replies, sw.stop()
@@ -413,6 +416,8 @@ def case_loss(tmp):
         lost = n - len(answered)
         drops = sum(p["dropped_loss"] for p in ports)
         check(0 < lost < n, "run %d: %d of %d echoes lost, expected some but not all" % (i, lost, n))
+        check(ports[1]["egress"] == n and ports[0]["egress"] == n - ports[1]["dropped_loss"],
+              "run %d: stray frames besides the echoes (egress A %d, B %d)" % (i, ports[0]["egress"], ports[1]["egress"]))
         check(drops == lost, "run %d: switch counted %d losses, %d echoes were lost" % (i, drops, lost))
         for p in ports:
             check(p["egress"] == p["tx"] + p["dropped_loss"],
@@ -432,6 +437,32 @@ def case_dup(tmp):
     a, b = ports
     check(b["egress"] == n and b["duplicated"] == n and b["tx"] == 2 * n, "port B counters: %s" % b)
     check(a["egress"] == 2 * n and a["duplicated"] == 2 * n and a["tx"] == 4 * n, "port A counters: %s" % a)
+
+
+def case_perport(tmp):
+    """Per-port options override the globals: --loss 100 everywhere, but loss=0 on both ports,
+    and delay-ms=100 on each port, so every echo is answered after at least 200 ms."""
+    a, b = Host("A", 1, "10.231.0.1"), Host("B", 2, "10.231.0.2")
+    try:
+        sw = Switch(tmp, ["--loss", "100", a.tap(",loss=0,delay-ms=100"), b.tap(",loss=0,delay-ms=100")], "perport")
+        a.attach()
+        b.attach()
+        a.static_neighbor(b)
+        b.static_neighbor(a)
+        a.open_icmp()
+        for seq in range(1, 4):
+            start = time.monotonic()
+            send_echo(a, b.ip, seq)
+            got = recv_echo_replies(a, b.ip, 3, seq)
+            rtt = time.monotonic() - start
+            check(seq in got, "echo %d not answered" % seq)
+            check(0.2 <= rtt < 1.5, "echo %d answered after %.3f s, expected 0.2 s (2 x 100 ms delay)" % (seq, rtt))
+        ports = sw.stop()
+        check(all(p["loss"] == 0 and p["delay_ms"] == 100 and p["dropped_loss"] == 0 for p in ports),
+              "per-port settings not applied: %s" % ports)
+    finally:
+        a.close()
+        b.close()
 
 
 def burst(tmp, args, n, name):
@@ -685,7 +716,7 @@ def case_qemu(tmp):
         check(ping_until_reply(a, b, 1, 15), "no echo reply through QEMU")
         for seq in range(2, 5):
             send_echo(a, b.ip, seq)
-            check(seq in recv_echo_replies(a, b.ip, 2), "echo %d not answered through QEMU" % seq)
+            check(seq in recv_echo_replies(a, b.ip, 2, seq), "echo %d not answered through QEMU" % seq)
         ports = sw.stop()
         check(ports[1]["rx"] > 0 and ports[1]["tx"] > 0 and ports[2]["rx"] > 0 and ports[2]["tx"] > 0,
               "UDP ports idle: %s" % ports)
@@ -702,7 +733,7 @@ def case_qemu(tmp):
         b.close()
 
 
-CASES = [("ping", case_ping), ("loss", case_loss), ("dup", case_dup), ("reorder", case_reorder),
+CASES = [("ping", case_ping), ("loss", case_loss), ("dup", case_dup), ("perport", case_perport), ("reorder", case_reorder),
          ("seed", case_seed), ("learning", case_learning), ("vlan", case_vlan), ("udp", case_udp),
          ("qemu_dgram", case_qemu)]
 

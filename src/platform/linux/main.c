@@ -25,6 +25,7 @@
 
 #include "embedded_script.h"
 #include "dgram.h"
+#include "sockets.h"
 #include "tap.h"
 
 #define SCRIPT_FILE_MAX (1 << 20)
@@ -130,6 +131,9 @@ static int host_reset(const struct platform *p, enum platform_reset kind)
 static int host_probe(const struct platform *p, struct system *sys)
 {
 	struct host_state *st = p->priv;
+	/* no interface of our own: connections go through the host's sockets */
+	if (st->ntaps == 0)
+		sys->transport = host_sockets_transport();
 	for (unsigned i = 0; i < st->ntaps; i++) {
 		struct tap_request *t = &st->taps[i];
 		int rc;

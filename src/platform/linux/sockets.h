@@ -1,0 +1,16 @@
+/*
+ * sockets.h - the host's TCP sockets as a wireboot transport (the Linux program's default
+ * when it is given no --tap or --dgram interface).
+ */
+#ifndef WIREBOOT_LINUX_SOCKETS_H
+#define WIREBOOT_LINUX_SOCKETS_H
+
+struct transport;
+
+/** host_sockets_transport() - the transport; its streams are non-blocking sockets. */
+const struct transport *host_sockets_transport(void);
+
+/** errno_to_rc() - the one conversion of errno values to wireboot rc codes on Linux. */
+int errno_to_rc(int err);
+
+#endif

@@ -118,8 +118,11 @@ def host_sockets_download():
         data = os.urandom(3 << 20)
         with open(os.path.join(d, "blob"), "wb") as f:
             f.write(data)
-        handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=d)
-        handler.log_message = lambda *a: None
+        class Quiet(http.server.SimpleHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
+
+        handler = functools.partial(Quiet, directory=d)
         srv = socketserver.TCPServer(("127.0.0.1", 0), handler)
         t = threading.Thread(target=srv.serve_forever, daemon=True)
         t.start()

@@ -52,7 +52,7 @@ def wireboot_run(lab, ns, tap, target, size, logdir):
             con.expect(r"DHCP net0 .*ok", 120)
             con.expect(r"wireboot> ", 60)
             before = kernel_retransmits(lab, ns)
-            con.send("tcpsink --http /blob 10.77.0.1 8080\r")
+            con.send("tcpsink --http /blob --discard 10.77.0.1 8080\r")
             start = con.elapsed()
             m = con.expect(r"tcpsink: (\d+) bytes in (\d+) ms \(([\d.]+) MB/s\)", 900)
             end = con.elapsed()

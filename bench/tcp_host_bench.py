@@ -57,7 +57,7 @@ def main():
         for run in range(args.runs):
             rc, out = lab.wireboot(["--dgram", "127.0.0.1:%d,127.0.0.1:%d" % (b, a)],
                                    "ifopen net0; set net0/ip:ipv4 10.77.0.2; set net0/netmask:ipv4 255.255.255.0; "
-                                   "tcpsink --http /blob 10.77.0.1 8080", timeout=600)
+                                   "tcpsink --http /blob --discard 10.77.0.1 8080", timeout=600)
             m = re.search(r"tcpsink: (\d+) bytes in (\d+) ms", out)
             if rc != 0 or not m or int(m.group(1)) != size:
                 sys.exit("wireboot run failed:\n" + out)

@@ -60,6 +60,12 @@ struct platform {
 	/** Non-blocking read of one key: a Unicode code point or KEY_*, -WBE_AGAIN if none,
 	 *  -WBE_CONSOLE_EOF when input is closed (host stdin at end of file). */
 	int (*console_read_key)(const struct platform *p);
+	/**
+	 * Called once per loop step with the time until the next timer: a host program may sleep
+	 * until input arrives (at most @max_ns) instead of spinning. Firmware leaves this NULL:
+	 * there the loop must never halt the CPU (no interrupts would wake it under U-Boot).
+	 */
+	void (*idle)(const struct platform *p, uint64_t max_ns);
 	/** Reboot or power off the machine; returns only on failure. */
 	int (*reset)(const struct platform *p, enum platform_reset kind);
 	/**

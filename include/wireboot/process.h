@@ -41,6 +41,10 @@ struct loop {
 	bool (*cancel_requested)(void *cancel_ctx);
 	void *cancel_ctx;
 	struct list_node *next_process; /* cursor that survives removal during iteration */
+	/* Optional: called after each step with the time until the next timer (host programs
+	 * sleep there until input arrives; NULL on firmware, where nothing may halt). */
+	void (*idle)(void *idle_ctx, uint64_t max_ns);
+	void *idle_ctx;
 };
 
 #define NS_PER_MS 1000000ULL

@@ -11,6 +11,8 @@ void loop_init(struct loop *loop, uint64_t (*now_ns)(void *clock_ctx), void *clo
 	loop->cancel_requested = 0;
 	loop->cancel_ctx = 0;
 	loop->next_process = 0;
+	loop->idle = 0;
+	loop->idle_ctx = 0;
 }
 
 uint64_t loop_now(const struct loop *loop)
@@ -103,10 +105,23 @@ static void fire_timers(struct loop *loop)
 	}
 }
 
+#define IDLE_MAX_NS 1000000ULL /* sleep at most 1 ms: a bound, not a schedule */
+
 void loop_step(struct loop *loop)
 {
 	run_processes(loop);
 	fire_timers(loop);
+	if (loop->idle) {
+		uint64_t max = IDLE_MAX_NS;
+		if (!list_empty(&loop->timers)) {
+			uint64_t now = loop_now(loop);
+			uint64_t next = list_entry(loop->timers.next, struct timer, link)->expiry_ns;
+			uint64_t until = next > now ? next - now : 0;
+			if (until < max)
+				max = until;
+		}
+		loop->idle(loop->idle_ctx, max);
+	}
 }
 
 int loop_run_until(struct loop *loop, bool (*done)(void *arg), void *arg, uint64_t timeout_ns)

@@ -13,6 +13,12 @@ static uint64_t platform_now(void *ctx)
 	return p->monotonic_ns(p);
 }
 
+static void platform_idle(void *ctx, uint64_t max_ns)
+{
+	const struct platform *p = ctx;
+	p->idle(p, max_ns);
+}
+
 int system_init(struct system *sys, const struct platform *platform)
 {
 	memset(sys, 0, sizeof(*sys));
@@ -22,6 +28,10 @@ int system_init(struct system *sys, const struct platform *platform)
 	loop_init(&sys->loop, platform_now, (void *)platform);
 	sys->loop.cancel_requested = console_interrupted;
 	sys->loop.cancel_ctx = &sys->console;
+	if (platform->idle) {
+		sys->loop.idle = platform_idle;
+		sys->loop.idle_ctx = (void *)platform;
+	}
 	int rc = settings_init(&sys->settings, platform->name, platform->arch, WIREBOOT_VERSION);
 	if (rc)
 		return rc;

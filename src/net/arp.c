@@ -105,7 +105,9 @@ static int find_slot(struct net *net, struct netdev *dev, uint32_t ip)
 	return -1;
 }
 
-/* A free slot, else the one that expires first (a resolved one; unresolved ones hold packets). */
+/* A free slot, else one whose resolution gave up (nothing waits on it), else the resolved one
+ * that expires first (unresolved ones still trying hold packets). Without the second choice a
+ * cache filled by unanswered addresses would refuse every new neighbour for good. */
 static int allocate_slot(struct net *net)
 {
 	int victim = -1;
@@ -113,6 +115,10 @@ static int allocate_slot(struct net *net)
 		struct arp_entry *e = net->arp.entries[i];
 		if (!e)
 			return (int)i;
+		if (!e->resolved && e->npending == 0 && !timer_running(&e->retry)) {
+			victim = (int)i;
+			break;
+		}
 		if (e->resolved && (victim < 0 || e->expires_ns < net->arp.entries[victim]->expires_ns))
 			victim = (int)i;
 	}

@@ -45,8 +45,10 @@ void eth_rx(struct netdev *dev, struct iobuf *iob)
 			return;
 		}
 		uint16_t tag = get_be16(hdr + 14) & 0x0fff;
-		struct netdev *child = tag ? vlan_child(dev, tag) : NULL;
-		if (!child || !child->is_open) {
+		/* VID 0 is a priority tag only (802.1Q §9.6): the frame belongs to the untagged
+		 * network of @dev. A second tag inside it is not ours to interpret. */
+		struct netdev *child = tag ? vlan_child(dev, tag) : dev;
+		if (!child || !child->is_open || (!tag && get_be16(hdr + 16) == ETH_P_8021Q)) {
 			dev->stats.rx_dropped++; /* a VLAN we are not on */
 			iobuf_free(iob);
 			return;
@@ -54,8 +56,10 @@ void eth_rx(struct netdev *dev, struct iobuf *iob)
 		/* remove the tag: move the two MAC addresses forward over it */
 		memmove(iob->data + VLAN_HLEN, iob->data, 2 * ETH_ALEN);
 		iobuf_pull(iob, VLAN_HLEN);
-		child->stats.rx_frames++;
-		child->stats.rx_bytes += iobuf_len(iob);
+		if (child != dev) {
+			child->stats.rx_frames++;
+			child->stats.rx_bytes += iobuf_len(iob);
+		}
 		eth_rx(child, iob);
 		return;
 	}

@@ -5,6 +5,7 @@
 #include "wireboot/iobuf.h"
 #include "wireboot/net.h"
 #include "wireboot/netdev.h"
+#include "wireboot/rng.h"
 
 #include <string.h>
 
@@ -23,7 +24,11 @@ static struct udp_socket *find_socket(struct net *net, uint16_t port)
 int udp_bind(struct net *net, struct udp_socket *sock, uint16_t port)
 {
 	if (port == 0) {
-		/* start at a random place so a restarted client does not reuse the last port */
+		/* start at a random place (RFC 6056 §3.3.1) so a restarted client does not reuse the
+		 * last port and an off-path attacker cannot guess a resolver's port (RFC 5452 §9.2) */
+		uint16_t r;
+		rng_bytes(net->rng, &r, sizeof(r));
+		net->next_ephemeral_port = (uint16_t)(EPHEMERAL_FIRST + r % (65536 - EPHEMERAL_FIRST));
 		for (unsigned tries = 0; tries < 16384; tries++) {
 			uint16_t candidate = net->next_ephemeral_port;
 			net->next_ephemeral_port = candidate == 65535 ? EPHEMERAL_FIRST : (uint16_t)(candidate + 1);

@@ -38,6 +38,7 @@ class Lab:
     def __init__(self, tag):
         self.tag = "%s%d" % (tag, os.getpid() % 100000)
         self.dir = tempfile.mkdtemp(prefix="wireboot-lab-")
+        os.chmod(self.dir, 0o755)  # servers that drop privileges (nginx workers) read files here
         self.namespaces = []
         self.procs = []
 

@@ -127,3 +127,8 @@ void dgram_destroy(struct netdev *dev)
 	close(d->fd);
 	wb_free(d);
 }
+
+int dgram_fd(struct netdev *dev)
+{
+	return container_of(dev, struct dgram_device, netdev)->fd;
+}

@@ -21,4 +21,7 @@ int dgram_create(struct net *net, const char *local, const char *remote, const u
 /** dgram_destroy() - unregister (with VLAN devices on it) and close. */
 void dgram_destroy(struct netdev *dev);
 
+/** dgram_fd() - the file descriptor frames arrive on (for the host's idle poll()). */
+int dgram_fd(struct netdev *dev);
+
 #endif

@@ -120,6 +120,24 @@ static int host_console_read_key(const struct platform *p)
 	return c;
 }
 
+/* Sleep until console input, a frame or socket data arrives, or @max_ns passes: the host
+ * program need not spin like firmware must. */
+static void host_idle(const struct platform *p, uint64_t max_ns)
+{
+	struct host_state *st = p->priv;
+	struct pollfd fds[1 + MAX_TAPS + 32];
+	int n = 0;
+	fds[n++] = (struct pollfd){STDIN_FILENO, POLLIN, 0};
+	for (unsigned i = 0; i < st->ntaps; i++) {
+		if (st->taps[i].dev)
+			fds[n++] = (struct pollfd){st->taps[i].dgram ? dgram_fd(st->taps[i].dev) : tap_fd(st->taps[i].dev),
+						   POLLIN, 0};
+	}
+	n += host_sockets_pollfds(fds + n, (int)(sizeof(fds) / sizeof(fds[0])) - n);
+	struct timespec ts = {(time_t)(max_ns / 1000000000ULL), (long)(max_ns % 1000000000ULL)};
+	ppoll(fds, (nfds_t)n, &ts, NULL);
+}
+
 static int host_reset(const struct platform *p, enum platform_reset kind)
 {
 	(void)p;
@@ -299,6 +317,7 @@ int main(int argc, char **argv)
 		.hardware_entropy = host_entropy,
 		.console_write = host_console_write,
 		.console_read_key = host_console_read_key,
+		.idle = host_idle,
 		.reset = host_reset,
 		.probe_devices = host_probe,
 		.remove_devices = host_remove,

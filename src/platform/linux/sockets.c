@@ -25,12 +25,31 @@
 
 struct host_stream {
 	struct stream stream;
+	struct list_node link; /* in open_streams, for the idle poll */
 	int fd;
 	bool connecting, eof, write_shut;
 	int error;
 	size_t rx_start, rx_end;
 	uint8_t rx[RX_BUFFER];
 };
+
+/* Open streams, so that the host's idle wait also wakes up for socket data. */
+static struct list_node open_streams = LIST_HEAD_INIT(open_streams);
+
+int host_sockets_pollfds(struct pollfd *fds, int max)
+{
+	int n = 0;
+	list_for_each(pos, &open_streams) {
+		if (n == max)
+			break;
+		struct host_stream *h = list_entry(pos, struct host_stream, link);
+		fds[n].fd = h->fd;
+		fds[n].events = (short)(POLLIN | (h->connecting ? POLLOUT : 0));
+		fds[n].revents = 0;
+		n++;
+	}
+	return n;
+}
 
 int errno_to_rc(int err)
 {
@@ -168,6 +187,7 @@ static void hs_shutdown_write(struct stream *s)
 static void hs_close(struct stream *s)
 {
 	struct host_stream *h = hs_of(s);
+	list_remove(&h->link);
 	close(h->fd); /* the kernel finishes sending queued bytes and the FIN */
 	wb_free(h);
 }
@@ -177,6 +197,7 @@ static void hs_abort(struct stream *s)
 	struct host_stream *h = hs_of(s);
 	struct linger lg = {1, 0}; /* close with RST */
 	setsockopt(h->fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+	list_remove(&h->link);
 	close(h->fd);
 	wb_free(h);
 }
@@ -227,6 +248,7 @@ static int host_connect(void *ctx, const char *host, uint16_t port, struct strea
 		wb_free(h);
 		return rc;
 	}
+	list_add_tail(&open_streams, &h->link);
 	*out = &h->stream;
 	return 0;
 }

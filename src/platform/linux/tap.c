@@ -123,3 +123,8 @@ void tap_destroy(struct netdev *dev)
 	close(tap->fd);
 	wb_free(tap);
 }
+
+int tap_fd(struct netdev *dev)
+{
+	return container_of(dev, struct tap_device, netdev)->fd;
+}

@@ -18,4 +18,7 @@ int tap_create(struct net *net, const char *ifname, const uint8_t mac[6], struct
 /** tap_destroy() - unregister (with its VLAN devices) and close. */
 void tap_destroy(struct netdev *dev);
 
+/** tap_fd() - the file descriptor frames arrive on (for the host's idle poll()). */
+int tap_fd(struct netdev *dev);
+
 #endif

@@ -21,10 +21,12 @@
 
 struct sink {
 	struct stream *stream;
+	bool discard; /* --discard: count only, as `curl -o /dev/null` does (benchmarks) */
 	bool skip_headers;   /* --http: drop bytes up to and including the blank line */
 	unsigned header_len; /* header bytes seen */
 	uint32_t last4;      /* the last four header bytes, to spot CR LF CR LF */
 	bool header_too_long;
+	unsigned status;     /* the HTTP status code, from "HTTP/1.x NNN" */
 	br_sha256_context sha;
 	uint64_t bytes;
 	uint64_t last_progress_ns;
@@ -40,7 +42,11 @@ static bool sink_done(void *arg)
 	while ((data = stream_peek(k->stream, &len)) != NULL) {
 		size_t skip = 0;
 		while (k->skip_headers && skip < len) {
-			k->last4 = k->last4 << 8 | data[skip++];
+			uint8_t c = data[skip++];
+			/* bytes 9..11 of the status line are the code: "HTTP/1.1 200 OK" */
+			if (k->header_len >= 9 && k->header_len < 12 && c >= '0' && c <= '9')
+				k->status = k->status * 10 + (unsigned)(c - '0');
+			k->last4 = k->last4 << 8 | c;
 			if (++k->header_len > HTTP_HEADER_MAX) {
 				k->header_too_long = true;
 				return true;
@@ -53,7 +59,8 @@ static bool sink_done(void *arg)
 		len -= skip;
 		if (!len)
 			continue;
-		br_sha256_update(&k->sha, data, len);
+		if (!k->discard)
+			br_sha256_update(&k->sha, data, len);
 		k->bytes += len;
 		stream_consume(k->stream, len);
 		k->last_progress_ns = loop_now(k->loop);
@@ -70,15 +77,15 @@ static bool connected(void *arg)
 }
 
 static int tcpsink_exec(struct system *sys, int argc, char **argv);
-const struct command cmd_tcpsink = {"tcpsink", "tcpsink [--http path] <host> <port>",
+const struct command cmd_tcpsink = {"tcpsink", "tcpsink [--http path] [--discard] <host> <port>",
 				    "Read a TCP stream to its end; print its size, SHA-256 and rate", tcpsink_exec};
 WB_REGISTER(commands, cmd_tcpsink);
 
 static int tcpsink_exec(struct system *sys, int argc, char **argv)
 {
-	static const struct option_spec specs[] = {{"http", 'h', OPTION_VALUE}};
+	static const struct option_spec specs[] = {{"http", 'h', OPTION_VALUE}, {"discard", 'd', OPTION_FLAG}};
 	struct parsed_options opts;
-	int rc = options_parse(sys, &cmd_tcpsink, specs, 1, argc, argv, 2, 2, &opts);
+	int rc = options_parse(sys, &cmd_tcpsink, specs, 2, argc, argv, 2, 2, &opts);
 	if (rc || opts.help)
 		return rc;
 	unsigned long port = 0;
@@ -92,6 +99,7 @@ static int tcpsink_exec(struct system *sys, int argc, char **argv)
 	struct sink k;
 	memset(&k, 0, sizeof(k));
 	k.loop = &sys->loop;
+	k.discard = opts.present[1];
 	rc = sys->transport->connect(sys->transport->ctx, argv[opts.first_arg], (uint16_t)port, &k.stream);
 	if (rc) {
 		console_printf(&sys->console, "tcpsink: cannot connect to %s: %s\n", argv[opts.first_arg],
@@ -123,6 +131,10 @@ static int tcpsink_exec(struct system *sys, int argc, char **argv)
 		rc = stream_error(k.stream);
 	else if (rc == 0 && k.header_too_long)
 		rc = -WBE_RANGE;
+	else if (rc == 0 && opts.present[0] && (k.status < 200 || k.status > 299)) {
+		console_printf(&sys->console, "tcpsink: the server answered HTTP status %u\n", k.status);
+		rc = -WBE_IO;
+	}
 	else if (rc == 0 && !stream_eof(k.stream) && stream_state(k.stream) != STREAM_CLOSED)
 		rc = -WBE_TIMEDOUT;
 	uint64_t ns = loop_now(&sys->loop) - start;
@@ -138,7 +150,8 @@ static int tcpsink_exec(struct system *sys, int argc, char **argv)
 	uint64_t kbps = ns ? k.bytes * 1000000ULL / (ns / 1000 ? ns / 1000 : 1) / 1000 : 0;
 	console_printf(&sys->console, "tcpsink: %llu bytes in %llu ms (%llu.%03llu MB/s) sha256 %s\n",
 		       (unsigned long long)k.bytes, (unsigned long long)(ns / NS_PER_MS),
-		       (unsigned long long)(kbps / 1000), (unsigned long long)(kbps % 1000), hex);
+		       (unsigned long long)(kbps / 1000), (unsigned long long)(kbps % 1000),
+		       k.discard ? "not computed (--discard)" : hex);
 	if (sys->transport != &sys->net.transport)
 		return rc; /* the host's TCP: our counters say nothing about it */
 	struct tcp_stats st;

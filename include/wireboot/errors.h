@@ -80,7 +80,28 @@
 	X(WBE_DNS_RCODE, 0x0908, "DNS server returned an error")                                \
 	X(WBE_DNS_NODATA, 0x0909, "DNS name has no IPv4 address")                               \
 	X(WBE_DNS_CNAME_LOOP, 0x090a, "DNS CNAME chain loops or is too long")                   \
-	X(WBE_DNS_TRUNCATED, 0x090b, "DNS response truncated before any address")
+	X(WBE_DNS_TRUNCATED, 0x090b, "DNS response truncated before any address") \
+	X(WBE_ISCSI_ROOTPATH_SYNTAX, 0x0c01, "iSCSI root path is not iscsi:<server>:<protocol>:<port>:<LUN>:<target>") \
+	X(WBE_ISCSI_ROOTPATH_SERVER, 0x0c02, "iSCSI root path has an empty or malformed server") \
+	X(WBE_ISCSI_ROOTPATH_PROTOCOL, 0x0c03, "iSCSI root path protocol is not 6 (TCP)") \
+	X(WBE_ISCSI_ROOTPATH_PORT, 0x0c04, "iSCSI root path port is not a number in 1..65535") \
+	X(WBE_ISCSI_ROOTPATH_LUN, 0x0c05, "iSCSI root path LUN is not 1-4 groups of 1-4 hex digits") \
+	X(WBE_ISCSI_TARGET_NAME_EMPTY, 0x0c06, "iSCSI root path has no target name") \
+	X(WBE_ISCSI_TARGET_NAME_TOO_LONG, 0x0c07, "iSCSI target name longer than 223 bytes") \
+	X(WBE_ISCSI_TARGET_NAME_CHARS, 0x0c08, "iSCSI target name contains a space or control character") \
+	X(WBE_ISCSI_TEXT_MALFORMED, 0x0c09, "malformed iSCSI key=value text") \
+	X(WBE_ISCSI_TEXT_DUPLICATE, 0x0c0a, "iSCSI key appears twice in one message") \
+	X(WBE_ISCSI_TEXT_TOO_LONG, 0x0c0b, "iSCSI key name or value too long") \
+	X(WBE_ISCSI_TEXT_TOO_MANY, 0x0c0c, "too many iSCSI keys in one message") \
+	X(WBE_ISCSI_VALUE, 0x0c0d, "malformed value for an iSCSI key") \
+	X(WBE_ISCSI_NEGOTIATION, 0x0c0e, "iSCSI target's answer breaks the negotiation rules of its key") \
+	X(WBE_CHAP_ALGORITHM, 0x0c0f, "target offers no CHAP algorithm wireboot accepts (SHA-256, MD5)") \
+	X(WBE_CHAP_REFLECTION, 0x0c10, "target sent our own CHAP challenge back (reflection attack)") \
+	X(WBE_CHAP_SAME_SECRETS, 0x0c11, "forward and reverse CHAP secrets are identical") \
+	X(WBE_CHAP_NO_SECRET, 0x0c12, "CHAP secret is empty") \
+	X(WBE_CHAP_ENCODING, 0x0c13, "malformed CHAP value (CHAP_I, CHAP_C or CHAP_R)") \
+	X(WBE_CHAP_CHALLENGE_LENGTH, 0x0c14, "target's CHAP challenge is empty or longer than 1024 bytes") \
+	X(WBE_CHAP_TARGET_AUTH, 0x0c15, "target failed mutual CHAP authentication (wrong reverse secret)")
 
 enum wb_error {
 #define WB_ERROR_ENUM(name, value, message) name = value,

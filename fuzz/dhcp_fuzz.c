@@ -42,7 +42,7 @@ static void *aligned_malloc(size_t size)
 	return aligned_alloc(16, (size + 15) & ~(size_t)15);
 }
 
-static const struct malloc_backend backend = {aligned_malloc, free};
+static const struct malloc_backend backend = {aligned_malloc, free, 0};
 
 static bool is_parse_error(int rc)
 {

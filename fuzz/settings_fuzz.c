@@ -33,7 +33,7 @@ static void *aligned_malloc(size_t size)
 	return aligned_alloc(16, (size + 15) & ~(size_t)15);
 }
 
-static const struct malloc_backend backend = {aligned_malloc, free};
+static const struct malloc_backend backend = {aligned_malloc, free, 0};
 
 static const struct setting_type *const types[] = {
 	&setting_type_string, &setting_type_ipv4,  &setting_type_hex,    &setting_type_hexhyp,

@@ -40,7 +40,7 @@ static void libc_free(void *ptr)
 	free(ptr);
 }
 
-static const struct malloc_backend libc_backend = {libc_alloc, libc_free};
+static const struct malloc_backend libc_backend = {libc_alloc, libc_free, 0};
 
 static struct uri *fixed_base;
 static size_t baseline_blocks;

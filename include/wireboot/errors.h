@@ -101,7 +101,28 @@
 	X(WBE_CHAP_NO_SECRET, 0x0c12, "CHAP secret is empty") \
 	X(WBE_CHAP_ENCODING, 0x0c13, "malformed CHAP value (CHAP_I, CHAP_C or CHAP_R)") \
 	X(WBE_CHAP_CHALLENGE_LENGTH, 0x0c14, "target's CHAP challenge is empty or longer than 1024 bytes") \
-	X(WBE_CHAP_TARGET_AUTH, 0x0c15, "target failed mutual CHAP authentication (wrong reverse secret)")
+	X(WBE_CHAP_TARGET_AUTH, 0x0c15, "target failed mutual CHAP authentication (wrong reverse secret)") \
+	X(WBE_ISCSI_PDU_OPCODE, 0x0d01, "iSCSI PDU has an unknown opcode") \
+	X(WBE_ISCSI_PDU_AHS, 0x0d02, "iSCSI PDU has additional header segments, which were not negotiated") \
+	X(WBE_ISCSI_PDU_TOO_LONG, 0x0d03, "iSCSI data segment longer than our MaxRecvDataSegmentLength") \
+	X(WBE_ISCSI_PDU_FIELD, 0x0d04, "iSCSI PDU header field has a value the protocol forbids") \
+	X(WBE_ISCSI_PDU_DATA, 0x0d05, "iSCSI data segment too short for what it must contain") \
+	X(WBE_ISCSI_HEADER_DIGEST, 0x0d06, "iSCSI header digest (CRC32C) mismatch") \
+	X(WBE_ISCSI_DATA_DIGEST, 0x0d07, "iSCSI data digest (CRC32C) mismatch") \
+	X(WBE_SCSI_CHECK_CONDITION, 0x0d20, "SCSI command failed (CHECK CONDITION)") \
+	X(WBE_SCSI_NOT_READY, 0x0d21, "SCSI logical unit not ready") \
+	X(WBE_SCSI_UNIT_ATTENTION, 0x0d22, "SCSI unit attention: the device was reset or changed") \
+	X(WBE_SCSI_MEDIUM, 0x0d23, "SCSI medium error: data could not be read or written") \
+	X(WBE_SCSI_HARDWARE, 0x0d24, "SCSI hardware error in the target") \
+	X(WBE_SCSI_ILLEGAL_REQUEST, 0x0d25, "SCSI device rejected the command (ILLEGAL REQUEST)") \
+	X(WBE_SCSI_LBA_OUT_OF_RANGE, 0x0d26, "SCSI block address beyond the end of the device") \
+	X(WBE_SCSI_WRITE_PROTECTED, 0x0d27, "SCSI device is write-protected") \
+	X(WBE_SCSI_ABORTED, 0x0d28, "SCSI command aborted by the target") \
+	X(WBE_SCSI_RESERVATION_CONFLICT, 0x0d29, "SCSI device is reserved by another initiator") \
+	X(WBE_SCSI_BUSY, 0x0d2a, "SCSI device busy or its task set full") \
+	X(WBE_SCSI_STATUS, 0x0d2b, "unexpected SCSI status") \
+	X(WBE_SCSI_SENSE_MALFORMED, 0x0d2c, "malformed SCSI sense data") \
+	X(WBE_SCSI_DATA_MALFORMED, 0x0d2d, "malformed or truncated SCSI response data")
 
 enum wb_error {
 #define WB_ERROR_ENUM(name, value, message) name = value,

@@ -15,10 +15,24 @@ struct malloc_backend {
 	void *(*alloc)(size_t size);
 	/* Frees what alloc returned; never called with NULL. */
 	void (*free)(void *ptr);
+	/*
+	 * 0: every block comes from alloc (libc, and the sanitizer builds, where each block must
+	 * be visible to AddressSanitizer). Otherwise blocks of up to 16 KiB are carved from
+	 * chunks of this many bytes and recycled through per-size free lists: firmware pool
+	 * allocation is slow (U-Boot allocates whole pages and walks its memory map for every
+	 * AllocatePool), and the network path allocates a buffer per frame.
+	 */
+	size_t pool_chunk_size;
 };
 
 /** malloc_init() - install the backend (must outlive all allocations). Resets statistics. */
 void malloc_init(const struct malloc_backend *backend);
+
+/**
+ * malloc_fini() - give the pool's chunks back to the backend. Only when no block is live
+ * (otherwise the chunks are kept: freeing them under a live block would corrupt it).
+ */
+void malloc_fini(void);
 
 /** wb_malloc() - @size bytes (16-byte aligned), or NULL when out of memory or failure injected. */
 void *wb_malloc(size_t size);

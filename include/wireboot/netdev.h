@@ -66,6 +66,12 @@ struct netdev {
 	 * drain only causes loss.
 	 */
 	unsigned rx_buffer_frames;
+	/*
+	 * Upper bound, in segments, for the TCP receive window (0: grow while in-order data keeps
+	 * arriving). Firmware interfaces set it to rx_buffer_frames: U-Boot's virtio-net stops
+	 * receiving for good once its ring overflows (measured), so it must never be risked.
+	 */
+	unsigned rx_window_max_frames;
 	/* 802.1Q: a VLAN device sends through its parent with this tag (0: not a VLAN device) */
 	struct netdev *vlan_parent;
 	uint16_t vlan_tag;

@@ -431,9 +431,8 @@ static void egress(struct port *p, const unsigned char *frame, size_t len, uint6
         p->c.dropped_loss++;
         return;
     }
-    if (dup)
-        p->c.duplicated++;
     if (p->delay_ns == 0 && !p->q_head) {
+        p->c.duplicated += dup;
         deliver(p, frame, len, dup ? 2 : 1, reorder, NULL, now);
         return;
     }
@@ -441,6 +440,7 @@ static void egress(struct port *p, const unsigned char *frame, size_t len, uint6
         p->c.dropped_queue++;
         return;
     }
+    p->c.duplicated += dup;
     struct pkt *k = pkt_new(frame, len);
     k->copies = dup ? 2 : 1;
     k->reorder = reorder;

@@ -417,11 +417,13 @@ def case_loss(tmp):
         drops = sum(p["dropped_loss"] for p in ports)
         check(0 < lost < n, "run %d: %d of %d echoes lost, expected some but not all" % (i, lost, n))
         check(ports[1]["egress"] == n and ports[0]["egress"] == n - ports[1]["dropped_loss"],
-              "run %d: stray frames besides the echoes (egress A %d, B %d)" % (i, ports[0]["egress"], ports[1]["egress"]))
+              "run %d: stray frames besides the echoes (egress A %d, B %d)"
+              % (i, ports[0]["egress"], ports[1]["egress"]))
         check(drops == lost, "run %d: switch counted %d losses, %d echoes were lost" % (i, drops, lost))
         for p in ports:
             check(p["egress"] == p["tx"] + p["dropped_loss"],
-                  "port %d: egress %d != tx %d + dropped_loss %d" % (p["index"], p["egress"], p["tx"], p["dropped_loss"]))
+                  "port %d: egress %d != tx %d + dropped_loss %d"
+                  % (p["index"], p["egress"], p["tx"], p["dropped_loss"]))
         runs.append((sorted(set(range(1, n + 1)) - answered),
                      [(p["egress"], p["dropped_loss"]) for p in ports]))
     check(runs[0] == runs[1], "same seed, different losses (lost echoes, (egress, dropped_loss) per port): "
@@ -658,7 +660,8 @@ def case_udp(tmp):
         big = test_frame(m2, m1, next_nonce(), 3, size=9014)
         q1.sendto(big, ("127.0.0.1", p1))
         g2 = recv(q2)
-        check(g2 is not None and len(g2) == 9018 and g2[12:16] == b"\x81\x00\x00\x64", "9014-byte frame not forwarded tagged")
+        check(g2 is not None and len(g2) == 9018 and g2[12:16] == b"\x81\x00\x00\x64",
+              "9014-byte frame not forwarded tagged")
         q1.sendto(test_frame(m2, m1, next_nonce(), 4, size=9018), ("127.0.0.1", p1))
         q1.sendto(test_frame(m2, m1, next_nonce(), 5, size=9019), ("127.0.0.1", p1))
         q1.sendto(b"\x01" * 10, ("127.0.0.1", p1))
@@ -668,7 +671,8 @@ def case_udp(tmp):
         check(recv(q2) == last[:12] + b"\x81\x00\x00\x64" + last[12:], "frame after the bad ones not forwarded "
               "(or an oversize frame got through)")
         ports = sw.stop()
-        check(ports[0]["rx"] == 6, "port 0 rx=%d, expected 6 (the stranger's datagram must be ignored)" % ports[0]["rx"])
+        check(ports[0]["rx"] == 6,
+              "port 0 rx=%d, expected 6 (the stranger's datagram must be ignored)" % ports[0]["rx"])
         check(ports[0]["runt"] == 1 and ports[0]["oversize"] == 1, "port 0 runt/oversize: %s" % ports[0])
         check(ports[1]["oversize"] == 1, "trunk port oversize %d, expected 1 (9018 + tag)" % ports[1]["oversize"])
         check(ports[1]["tx"] == 3 and ports[2]["tx"] == 2, "tx counts: %s" % ports)
@@ -733,8 +737,46 @@ def case_qemu(tmp):
         b.close()
 
 
-CASES = [("ping", case_ping), ("loss", case_loss), ("dup", case_dup), ("perport", case_perport), ("reorder", case_reorder),
-         ("seed", case_seed), ("learning", case_learning), ("vlan", case_vlan), ("udp", case_udp),
+def case_udp_delay(tmp):
+    """Delay, reorder and the delay queue together (UDP peers): with delay-ms=50, reorder=100
+    and a queue of 6, a burst of 10 leaves 6 frames, swapped pairwise, no sooner than 50 ms."""
+    socks = []
+    try:
+        q1 = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        q2 = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        socks += [q1, q2]
+        q1.bind(("127.0.0.1", 0))
+        q2.bind(("127.0.0.1", 0))
+        p1, p2 = free_udp_port(), free_udp_port()
+        sw = Switch(tmp, ["--max-queue", "6", "--reorder-timeout-ms", "1000",
+                          "udp:127.0.0.1:%d:127.0.0.1:%d" % (p1, q1.getsockname()[1]),
+                          "udp:127.0.0.1:%d:127.0.0.1:%d,delay-ms=50,reorder=100" % (p2, q2.getsockname()[1])],
+                    "udpdelay")
+        nonce = next_nonce()
+        start = time.monotonic()
+        for i in range(10):
+            q1.sendto(test_frame(BCAST, bytes([2, 0, 0, 0, 0, 1]), nonce, i), ("127.0.0.1", p1))
+        seqs, first = [], None
+        while len(seqs) < 6:
+            r, _, _ = select.select([q2], [], [], 3)
+            check(r, "only %d frames arrived: %s" % (len(seqs), seqs))
+            first = first or time.monotonic() - start
+            seqs.append(parse_test_frame(q2.recv(65536))[2])
+        check(first >= 0.05, "first frame after %.3f s, expected >= 50 ms" % first)
+        check(seqs == [1, 0, 3, 2, 5, 4], "order %s, expected [1, 0, 3, 2, 5, 4]" % seqs)
+        r, _, _ = select.select([q2], [], [], 0.3)
+        check(not r, "more than 6 frames arrived")
+        ports = sw.stop()
+        p = ports[1]
+        check(p["dropped_queue"] == 4 and p["reordered"] == 3 and p["tx"] == 6, "counters: %s" % p)
+    finally:
+        for s in socks:
+            s.close()
+
+
+CASES = [("ping", case_ping), ("loss", case_loss), ("dup", case_dup), ("perport", case_perport),
+         ("reorder", case_reorder), ("seed", case_seed), ("learning", case_learning), ("vlan", case_vlan),
+         ("udp", case_udp), ("udp_delay", case_udp_delay),
          ("qemu_dgram", case_qemu)]
 
 
@@ -753,7 +795,8 @@ def main():
     wanted = sys.argv[1:]
     unknown = [w for w in wanted if w not in dict(CASES)]
     if unknown:
-        print("FAIL netswitch/setup: unknown case(s) %s; cases: %s" % (" ".join(unknown), " ".join(n for n, _ in CASES)))
+        print("FAIL netswitch/setup: unknown case(s) %s; cases: %s"
+              % (" ".join(unknown), " ".join(n for n, _ in CASES)))
         return 1
     if os.geteuid() != 0:
         print("FAIL netswitch/setup: must run as root (network namespaces, TAP devices)")

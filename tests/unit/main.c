@@ -49,7 +49,7 @@ static void *aligned_alloc16(size_t size)
 	return aligned_alloc(16, (size + 15) & ~(size_t)15);
 }
 
-static const struct malloc_backend libc_backend = {aligned_alloc16, free};
+static const struct malloc_backend libc_backend = {aligned_alloc16, free, 0};
 
 int main(int argc, char **argv)
 {
@@ -66,6 +66,7 @@ int main(int argc, char **argv)
 			test_fail(t->file, 0, "leak: %zu blocks (%zu bytes) still allocated after %s", st.live_blocks,
 				  st.live_bytes, t->name);
 		}
+		malloc_fini();
 		if (test_failures_in_case) {
 			printf("FAIL %s (%s)\n", t->name, t->file);
 			failed++;

@@ -31,7 +31,7 @@ static void poison_free(void *p)
 	free(p);
 }
 
-static const struct malloc_backend poison_backend = {poison_alloc, poison_free};
+static const struct malloc_backend poison_backend = {poison_alloc, poison_free, 0};
 
 static void use_poison_backend(void)
 {
@@ -249,4 +249,69 @@ TEST(malloc_backend_failure)
 	CHECK_INT(st.live_blocks, 0);
 	CHECK_INT(st.total_allocs, 0);
 	backend_fails = 0;
+}
+
+/* ---- the small-block pool (firmware backends) ---- */
+
+static int pool_backend_allocs, pool_backend_frees;
+
+static void *pool_backend_alloc(size_t size)
+{
+	pool_backend_allocs++;
+	return aligned_alloc(16, (size + 15) & ~(size_t)15);
+}
+
+static void pool_backend_free(void *p)
+{
+	pool_backend_frees++;
+	free(p);
+}
+
+static const struct malloc_backend pooled_backend = {pool_backend_alloc, pool_backend_free, 64 * 1024};
+
+TEST(malloc_pool_recycles_blocks)
+{
+	pool_backend_allocs = pool_backend_frees = 0;
+	malloc_init(&pooled_backend);
+	void *small[64];
+	for (int i = 0; i < 64; i++) {
+		small[i] = wb_malloc((size_t)(i * 37) % 2000 + 1);
+		REQUIRE(small[i] != NULL);
+		CHECK(((uintptr_t)small[i] & 15) == 0);
+		memset(small[i], 0xa5, (size_t)(i * 37) % 2000 + 1);
+	}
+	CHECK_INT(pool_backend_allocs, 2); /* 64 blocks of up to 2 KiB fit in two 64 KiB chunks */
+	void *last_small = small[55]; /* 36 bytes: the last block freed in the 64-byte class */
+	for (int i = 0; i < 64; i++)
+		wb_free(small[i]);
+	void *again = wb_malloc(1);
+	CHECK(again == last_small); /* same size class: the freed block is reused (LIFO), no backend call */
+	CHECK_INT(pool_backend_allocs, 2);
+	void *big = wb_malloc(100000); /* above 16 KiB: straight from the backend */
+	REQUIRE(big != NULL);
+	CHECK_INT(pool_backend_allocs, 3);
+	void *grown = wb_realloc(again, 5000);
+	REQUIRE(grown != NULL);
+	wb_free(grown);
+	wb_free(big);
+	CHECK_INT(pool_backend_frees, 1);
+	struct malloc_stats st;
+	malloc_get_stats(&st);
+	CHECK_INT(st.live_blocks, 0);
+	malloc_fini();
+	CHECK_INT(pool_backend_frees, pool_backend_allocs); /* every chunk went back */
+}
+
+TEST(malloc_pool_keeps_chunks_under_live_blocks)
+{
+	pool_backend_allocs = pool_backend_frees = 0;
+	malloc_init(&pooled_backend);
+	void *p = wb_malloc(100);
+	REQUIRE(p != NULL);
+	malloc_fini(); /* a live block: the chunk must stay */
+	CHECK_INT(pool_backend_frees, 0);
+	memset(p, 1, 100); /* still valid memory */
+	wb_free(p);
+	malloc_fini();
+	CHECK_INT(pool_backend_frees, 1);
 }

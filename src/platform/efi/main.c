@@ -34,7 +34,8 @@ static void efi_free(void *ptr)
 	pool_bs->FreePool(user - user[-1]);
 }
 
-static const struct malloc_backend efi_malloc = {efi_alloc, efi_free};
+/* 1 MiB chunks: a boot's working set (frame buffers, TCP queues) in a handful of firmware calls */
+static const struct malloc_backend efi_malloc = {efi_alloc, efi_free, 1 << 20};
 
 static int efi_hardware_entropy(const struct platform *p, void *buf, size_t len)
 {
@@ -91,5 +92,6 @@ EFI_STATUS EFIAPI efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 		return efi_rc_to_status(rc);
 	}
 	rc = system_run(&platform, embedded_script, embedded_script_len, NULL);
+	malloc_fini();
 	return efi_rc_to_status(rc);
 }

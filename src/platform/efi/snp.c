@@ -285,6 +285,7 @@ int efi_snp_probe(const struct platform *p, struct system *sys)
 		dev->netdev.ops = &snp_ops;
 		dev->netdev.mtu = snp->Mode->MaxPacketSize ? snp->Mode->MaxPacketSize : ETH_MTU;
 		dev->netdev.rx_buffer_frames = 32; /* U-Boot's ring; other firmware buffers at least that */
+		dev->netdev.rx_window_max_frames = 32;
 		size_t addr_len = snp->Mode->HwAddressSize;
 		if (addr_len == 0 || addr_len > NETDEV_ADDR_MAX)
 			addr_len = 6;

@@ -209,7 +209,7 @@ static void *host_alloc(size_t size)
 	return posix_memalign(&ptr, 16, size) == 0 ? ptr : NULL;
 }
 
-static const struct malloc_backend host_malloc = {host_alloc, free};
+static const struct malloc_backend host_malloc = {host_alloc, free, 0}; /* libc is fast enough */
 
 /* Raw, unechoed keys when stdin is a terminal, so the shell does its own line editing. */
 static void terminal_raw(struct host_state *st)
@@ -326,6 +326,7 @@ int main(int argc, char **argv)
 	terminal_raw(&state);
 	int exit_code = 1;
 	system_run(&platform, script, script_len, &exit_code);
+	malloc_fini();
 	terminal_restore(&state);
 	free(loaded);
 	return exit_code;

@@ -39,7 +39,8 @@
 
 /* Longest text iscsi_rootpath_format() produces: "iscsi:" "[" server "]" ":" ":" "65535" ":"
  * LUN (4 groups of 4 digits and 3 dashes) ":" target. */
-#define ISCSI_ROOTPATH_MAX_LEN (6 + 1 + ISCSI_SERVER_MAX_LEN + 1 + 2 + 5 + 1 + 19 + 1 + ISCSI_TARGET_NAME_MAX_LEN)
+#define ISCSI_ROOTPATH_MAX_LEN \
+	(6 + 1 + ISCSI_SERVER_MAX_LEN + 1 + 2 + 5 + 1 + 19 + 1 + ISCSI_TARGET_NAME_MAX_LEN)
 
 struct iscsi_rootpath {
 	char server[ISCSI_SERVER_MAX_LEN + 1];       /* NUL-terminated; IPv6 without brackets */

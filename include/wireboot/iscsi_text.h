@@ -92,10 +92,10 @@ void iscsi_text_builder_init(struct iscsi_text_builder *b, void *buf, size_t siz
  * @key: a valid key name (as for iscsi_text_parse()); @value: NUL-terminated, within the
  *       key's bound. Neither may be NULL.
  *
- * Returns 0, -WBE_NOSPC when the pair does not fit (nothing is written), -WBE_ISCSI_TEXT_DUPLICATE
- * when @key is already in the segment (we must not send a key twice, §6.2), -WBE_ISCSI_TEXT_MALFORMED
- * for an invalid key name, -WBE_ISCSI_TEXT_TOO_LONG for a value over its bound, -WBE_INVAL
- * for a NULL argument.
+ * Returns 0, -WBE_NOSPC when the pair does not fit (nothing is written),
+ * -WBE_ISCSI_TEXT_DUPLICATE when @key is already in the segment (we must not send a key
+ * twice, §6.2), -WBE_ISCSI_TEXT_MALFORMED for an invalid key name, -WBE_ISCSI_TEXT_TOO_LONG
+ * for a value over its bound, -WBE_INVAL for a NULL argument.
  */
 int iscsi_text_add(struct iscsi_text_builder *b, const char *key, const char *value);
 

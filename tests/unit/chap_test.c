@@ -19,7 +19,8 @@
  * and likewise for the others (hashlib.sha256 for SHA-256; base64.b64encode for the "0b" forms).
  */
 static const char md5_secret[] = "wireboot-secret";
-static const char md5_expected[] = "0xd99919681cef8361cdb5aecae1242cdf"; /* id 1, challenge 00..0f */
+/* id 1, challenge 00..0f */
+static const char md5_expected[] = "0xd99919681cef8361cdb5aecae1242cdf";
 static const char md5_expected_b64[] = "0b2ZkZaBzvg2HNta7K4SQs3w==";
 
 static const char sha_secret[] = "mutual-secret-42";
@@ -127,6 +128,9 @@ TEST(chap_select_algorithm_preference)
 			test_fail(__FILE__, __LINE__, "CHAP_A \"%s\": rc %d alg %d", c->chap_a, rc, (int)a);
 	}
 	enum chap_algorithm a;
+	/* a target echoing our whole offer gets SHA-256 */
+	CHECK_INT(chap_select_algorithm(CHAP_ALGORITHMS_OFFER, &a), 0);
+	CHECK_INT(a, CHAP_SHA256);
 	CHECK_INT(chap_select_algorithm(NULL, &a), -WBE_INVAL);
 	CHECK_INT(chap_select_algorithm("5", NULL), -WBE_INVAL);
 	struct chap chap;

@@ -122,7 +122,19 @@
 	X(WBE_SCSI_BUSY, 0x0d2a, "SCSI device busy or its task set full") \
 	X(WBE_SCSI_STATUS, 0x0d2b, "unexpected SCSI status") \
 	X(WBE_SCSI_SENSE_MALFORMED, 0x0d2c, "malformed SCSI sense data") \
-	X(WBE_SCSI_DATA_MALFORMED, 0x0d2d, "malformed or truncated SCSI response data")
+	X(WBE_SCSI_DATA_MALFORMED, 0x0d2d, "malformed or truncated SCSI response data") \
+	X(WBE_ISCSI_AUTH_FAILED, 0x0e01, "iSCSI target refused our credentials (login status 0201)") \
+	X(WBE_ISCSI_FORBIDDEN, 0x0e02, "iSCSI target does not allow this initiator (login status 0202)") \
+	X(WBE_ISCSI_TARGET_NOT_FOUND, 0x0e03, "iSCSI target name not found on the portal (login status 0203)") \
+	X(WBE_ISCSI_TARGET_REMOVED, 0x0e04, "iSCSI target removed (login status 0204)") \
+	X(WBE_ISCSI_LOGIN_REFUSED, 0x0e05, "iSCSI target refused the login (initiator error status 02xx)") \
+	X(WBE_ISCSI_TARGET_ERROR, 0x0e06, "iSCSI target failed the login (target error status 03xx)") \
+	X(WBE_ISCSI_LOGIN_PROTOCOL, 0x0e07, "iSCSI target broke the login protocol") \
+	X(WBE_ISCSI_TARGET_NOT_AUTHENTICATED, 0x0e08, "iSCSI target did not authenticate itself (mutual CHAP required)") \
+	X(WBE_ISCSI_REJECT, 0x0e09, "iSCSI target rejected a command PDU") \
+	X(WBE_ISCSI_CONNECTION_LOST, 0x0e0a, "iSCSI connection lost and every reconnection failed") \
+	X(WBE_ISCSI_REDIRECTS, 0x0e0b, "iSCSI target redirected the login too many times") \
+	X(WBE_ISCSI_SESSION_CLOSED, 0x0e0c, "iSCSI session closed")
 
 enum wb_error {
 #define WB_ERROR_ENUM(name, value, message) name = value,

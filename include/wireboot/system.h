@@ -30,6 +30,7 @@ struct system {
 	bool rng_from_hardware; /* false: seeded from timing jitter (see docs/security.md) */
 	struct net net;
 	const struct transport *transport; /* &net.transport unless the platform offers another */
+	struct list_node san_drives;       /* struct san_drive, hooked by `sanhook` */
 	struct wallclock wallclock;
 	bool exit_requested;      /* set by `exit`: unwinds scripts and shells */
 	int exit_status;

@@ -68,11 +68,12 @@ int scsi_cdb_read_capacity16(uint8_t cdb[SCSI_CDB_MAX], uint32_t alloc_len)
 /*
  * The 10-byte CDBs carry a 32-bit LBA and a 16-bit count. Every block addressed must be below
  * 2^32, not just the first: a device computes lba + i in its own arithmetic, and one that
- * wraps would touch block 0.
+ * wraps would touch block 0. The LBA itself is checked too, for SYNCHRONIZE CACHE's count of
+ * 0 ("to the end"), which addresses no block.
  */
 static bool fits_10(uint64_t lba, uint32_t blocks)
 {
-	return blocks <= 0xffff && lba + blocks <= (uint64_t)1 << 32;
+	return blocks <= 0xffff && lba <= 0xffffffff && lba + blocks <= (uint64_t)1 << 32;
 }
 
 /* READ, WRITE and SYNCHRONIZE CACHE share their layouts: LBA at byte 2, count at 7 (10) or

@@ -2,6 +2,7 @@
 #include "wireboot/system.h"
 #include "wireboot/errors.h"
 #include "wireboot/rng.h"
+#include "wireboot/san.h"
 #include "wireboot/script.h"
 #include "wireboot/selftest.h"
 
@@ -54,11 +55,14 @@ int system_init(struct system *sys, const struct platform *platform)
 		return rc;
 	}
 	sys->transport = &sys->net.transport;
+	list_init(&sys->san_drives);
 	return 0;
 }
 
 void system_fini(struct system *sys)
 {
+	while (!list_empty(&sys->san_drives))
+		san_unhook(sys, list_entry(sys->san_drives.next, struct san_drive, link));
 	net_fini(&sys->net);
 	rng_destroy(sys->rng);
 	sys->rng = NULL;

@@ -1,0 +1,44 @@
+/*
+ * san.h - SAN drives: an iSCSI session to one LUN, with its geometry, numbered like iPXE's
+ * (0x80, 0x81, ...), and reads/writes of whole blocks with several commands in flight.
+ */
+#ifndef WIREBOOT_SAN_H
+#define WIREBOOT_SAN_H
+
+#include <stdint.h>
+#include "wireboot/iscsi.h"
+#include "wireboot/list.h"
+
+struct system;
+
+#define SAN_FIRST_DRIVE 0x80
+#define SAN_CHUNK (256 * 1024) /* bytes per SCSI command of a large transfer */
+
+struct san_drive {
+	struct list_node link;
+	unsigned number;
+	struct iscsi_session session;
+	uint64_t blocks;
+	uint32_t block_size;
+	char vendor[9], product[17], revision[5];
+};
+
+/**
+ * san_hook() - log in to the root path @uri (iscsi:...) with the credentials in the settings
+ * (username, password, reverse-username, reverse-password, initiator-iqn), wait until the LUN
+ * answers (TEST UNIT READY, retried on UNIT ATTENTION), read its capacity and identity.
+ * @drive: the drive number, or 0 for the next free one. Returns 0 and *@out, or an rc.
+ */
+int san_hook(struct system *sys, const char *uri, unsigned drive, struct san_drive **out);
+/** san_unhook() - log out and forget the drive. */
+void san_unhook(struct system *sys, struct san_drive *d);
+/** san_find() - hooked drive @number (0: the first one), or NULL. */
+struct san_drive *san_find(struct system *sys, unsigned number);
+
+/**
+ * san_rw() - read (@write false) or write @count blocks at @lba into/from @buf, in
+ * SAN_CHUNK commands with up to the session's queue depth in flight. Returns 0 or an rc.
+ */
+int san_rw(struct system *sys, struct san_drive *d, bool write, uint64_t lba, uint64_t count, uint8_t *buf);
+
+#endif

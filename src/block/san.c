@@ -1,0 +1,266 @@
+/* san.c - SAN drives over iSCSI sessions (contract in wireboot/san.h). */
+#include "wireboot/san.h"
+#include "wireboot/byteorder.h"
+#include "wireboot/errors.h"
+#include "wireboot/format.h"
+#include "wireboot/iscsi_rootpath.h"
+#include "wireboot/log.h"
+#include "wireboot/malloc.h"
+#include "wireboot/netdev.h"
+#include "wireboot/scsi.h"
+#include "wireboot/settings.h"
+#include "wireboot/system.h"
+
+#include <string.h>
+
+#define LOGIN_WAIT_NS (60 * NS_PER_SEC)
+#define COMMAND_WAIT_NS (120 * NS_PER_SEC)
+#define UNIT_ATTENTION_RETRIES 8
+#define SAN_QUEUE_DEPTH 16
+#define SAN_RETRIES 10 /* reconnections per command, as iPXE's san-retries default */
+
+struct san_drive *san_find(struct system *sys, unsigned number)
+{
+	list_for_each(pos, &sys->san_drives) {
+		struct san_drive *d = list_entry(pos, struct san_drive, link);
+		if (number == 0 || d->number == number)
+			return d;
+	}
+	return NULL;
+}
+
+/* Runs one command to completion. */
+static int run_task(struct system *sys, struct san_drive *d, struct iscsi_task *t)
+{
+	iscsi_submit(&d->session, t);
+	int rc = loop_run_until(&sys->loop, iscsi_task_done, t, COMMAND_WAIT_NS);
+	if (rc)
+		iscsi_cancel(&d->session, t);
+	return rc ? rc : t->rc;
+}
+
+static int simple_command(struct system *sys, struct san_drive *d, const uint8_t cdb[SCSI_CDB_MAX], uint8_t *buf,
+			  uint32_t len, uint32_t *received)
+{
+	struct iscsi_task t;
+	memset(&t, 0, sizeof(t));
+	memcpy(t.cdb, cdb, 16);
+	t.read = len > 0;
+	t.buffer = buf;
+	t.length = len;
+	int rc = run_task(sys, d, &t);
+	if (received)
+		*received = len - t.residual;
+	return rc;
+}
+
+static void fetch_text(struct system *sys, const char *name, char *buf, size_t size)
+{
+	buf[0] = '\0';
+	struct setting_name sn = {.scope = NULL};
+	memcpy(sn.name, name, strlen(name) + 1);
+	int n = settings_fetch(&sys->settings, &sn, buf, size - 1, NULL);
+	buf[n > 0 && (size_t)n < size ? n : 0] = '\0';
+}
+
+static size_t fetch_secret(struct system *sys, const char *name, uint8_t *buf, size_t size)
+{
+	struct setting_name sn = {.scope = NULL};
+	memcpy(sn.name, name, strlen(name) + 1);
+	int n = settings_fetch(&sys->settings, &sn, buf, size, NULL);
+	return n > 0 && (size_t)n <= size ? (size_t)n : 0;
+}
+
+static int build_config(struct system *sys, const char *uri, struct iscsi_config *cfg)
+{
+	struct iscsi_rootpath rp;
+	int rc = iscsi_rootpath_parse(uri, &rp);
+	if (rc)
+		return rc;
+	memset(cfg, 0, sizeof(*cfg));
+	memcpy(cfg->host, rp.server, sizeof(cfg->host) < sizeof(rp.server) ? sizeof(cfg->host) : sizeof(rp.server));
+	cfg->host[sizeof(cfg->host) - 1] = '\0';
+	cfg->port = rp.port;
+	memcpy(cfg->lun, rp.lun, 8);
+	memcpy(cfg->target, rp.target, sizeof(cfg->target));
+	fetch_text(sys, "initiator-iqn", cfg->initiator, sizeof(cfg->initiator));
+	if (!cfg->initiator[0]) {
+		/* like iPXE's default, with our name: an IQN made unique by the first MAC */
+		char mac[3 * NETDEV_ADDR_MAX] = "unknown";
+		if (!list_empty(&sys->net.netdevs))
+			netdev_format_mac(list_entry(sys->net.netdevs.next, struct netdev, link), mac, sizeof(mac));
+		for (char *c = mac; *c; c++)
+			if (*c == ':')
+				*c = '-';
+		wb_snprintf(cfg->initiator, sizeof(cfg->initiator), "iqn.2026-11.org.wireboot:%s", mac);
+	}
+	fetch_text(sys, "username", cfg->username, sizeof(cfg->username));
+	fetch_text(sys, "reverse-username", cfg->reverse_username, sizeof(cfg->reverse_username));
+	cfg->password_len = fetch_secret(sys, "password", cfg->password, sizeof(cfg->password));
+	cfg->reverse_password_len = fetch_secret(sys, "reverse-password", cfg->reverse_password, sizeof(cfg->reverse_password));
+	cfg->queue_depth = SAN_QUEUE_DEPTH;
+	cfg->retries = SAN_RETRIES;
+	return 0;
+}
+
+static int identify(struct system *sys, struct san_drive *d)
+{
+	uint8_t cdb[SCSI_CDB_MAX];
+	uint8_t buf[256];
+	int rc = 0;
+	/* the first command after login reports UNIT ATTENTION (power on / reset): retry */
+	for (unsigned i = 0; i < UNIT_ATTENTION_RETRIES; i++) {
+		scsi_cdb_test_unit_ready(cdb);
+		rc = simple_command(sys, d, cdb, NULL, 0, NULL);
+		if (rc != -WBE_SCSI_UNIT_ATTENTION && rc != -WBE_SCSI_NOT_READY)
+			break;
+	}
+	if (rc)
+		return rc;
+	uint32_t got;
+	scsi_cdb_read_capacity10(cdb);
+	struct scsi_capacity cap;
+	rc = simple_command(sys, d, cdb, buf, 8, &got);
+	if (rc == 0)
+		rc = scsi_parse_read_capacity10(buf, got, &cap);
+	if (rc == 0 && cap.use_16) {
+		scsi_cdb_read_capacity16(cdb, 32);
+		rc = simple_command(sys, d, cdb, buf, 32, &got);
+		if (rc == 0)
+			rc = scsi_parse_read_capacity16(buf, got, &cap);
+	}
+	if (rc)
+		return rc;
+	d->blocks = cap.last_lba + 1;
+	d->block_size = cap.block_len;
+	scsi_cdb_inquiry(cdb, false, 0, 96);
+	struct scsi_inquiry inq;
+	if (simple_command(sys, d, cdb, buf, 96, &got) == 0 && scsi_parse_inquiry(buf, got, &inq) == 0) {
+		memcpy(d->vendor, inq.vendor, sizeof(d->vendor) - 1);
+		memcpy(d->product, inq.product, sizeof(d->product) - 1);
+		memcpy(d->revision, inq.revision, sizeof(d->revision) - 1);
+	}
+	return 0;
+}
+
+int san_hook(struct system *sys, const char *uri, unsigned drive, struct san_drive **out)
+{
+	if (drive == 0)
+		for (drive = SAN_FIRST_DRIVE; san_find(sys, drive); drive++)
+			;
+	else if (san_find(sys, drive))
+		return -WBE_EXIST;
+	struct san_drive *d = wb_zalloc(sizeof(*d));
+	if (!d)
+		return -WBE_NOMEM;
+	struct iscsi_config *cfg = wb_malloc(sizeof(*cfg));
+	int rc = cfg ? build_config(sys, uri, cfg) : -WBE_NOMEM;
+	if (rc == 0)
+		rc = iscsi_session_start(&d->session, cfg, sys->transport, &sys->loop, &sys->log, sys->rng);
+	if (cfg) {
+		memset(cfg, 0, sizeof(*cfg)); /* the secrets live on only inside the session */
+		wb_free(cfg);
+	}
+	if (rc) {
+		wb_free(d);
+		return rc;
+	}
+	if (d->session.chap_warnings)
+		log_msg(&sys->log, LOG_WARN, "iscsi", "a CHAP secret is shorter than %d bytes", CHAP_MIN_SECRET_LEN);
+	d->number = drive;
+	rc = loop_run_until(&sys->loop, iscsi_session_ready, &d->session, LOGIN_WAIT_NS);
+	if (rc == 0 && d->session.state != ISCSI_FULL_FEATURE)
+		rc = d->session.error ? d->session.error : -WBE_ISCSI_LOGIN_PROTOCOL;
+	if (rc == 0)
+		rc = identify(sys, d);
+	if (rc) {
+		iscsi_session_stop(&d->session);
+		wb_free(d);
+		return rc;
+	}
+	list_add_tail(&sys->san_drives, &d->link);
+	*out = d;
+	return 0;
+}
+
+void san_unhook(struct system *sys, struct san_drive *d)
+{
+	(void)sys;
+	list_remove(&d->link);
+	iscsi_session_stop(&d->session);
+	memset(d, 0, sizeof(*d));
+	wb_free(d);
+}
+
+static bool all_done(void *arg)
+{
+	struct iscsi_task **tasks = arg;
+	for (unsigned i = 0; i < SAN_QUEUE_DEPTH; i++)
+		if (tasks[i] && !tasks[i]->done)
+			return false;
+	return true;
+}
+
+static bool any_done(void *arg)
+{
+	struct iscsi_task **tasks = arg;
+	for (unsigned i = 0; i < SAN_QUEUE_DEPTH; i++)
+		if (!tasks[i] || tasks[i]->done)
+			return true;
+	return false;
+}
+
+int san_rw(struct system *sys, struct san_drive *d, bool write, uint64_t lba, uint64_t count, uint8_t *buf)
+{
+	if (lba > d->blocks || count > d->blocks - lba)
+		return -WBE_RANGE;
+	struct iscsi_task *slots = wb_zalloc(sizeof(*slots) * SAN_QUEUE_DEPTH);
+	struct iscsi_task *inflight[SAN_QUEUE_DEPTH] = {0};
+	if (!slots)
+		return -WBE_NOMEM;
+	uint64_t per_cmd = SAN_CHUNK / d->block_size ? SAN_CHUNK / d->block_size : 1;
+	uint64_t next = 0;
+	int rc = 0;
+	while (rc == 0 && (next < count || !all_done(inflight))) {
+		for (unsigned i = 0; i < SAN_QUEUE_DEPTH && rc == 0; i++) {
+			struct iscsi_task *t = inflight[i];
+			if (t && !t->done)
+				continue;
+			if (t) {
+				rc = t->rc;
+				if (rc == 0 && t->residual)
+					rc = -WBE_SCSI_DATA_MALFORMED; /* the target sent less than a whole read */
+				inflight[i] = NULL;
+			}
+			if (rc || next >= count)
+				continue;
+			uint64_t n = count - next < per_cmd ? count - next : per_cmd;
+			t = &slots[i];
+			memset(t, 0, sizeof(*t));
+			if (write)
+				scsi_cdb_write(t->cdb, lba + next, (uint32_t)n, false);
+			else
+				scsi_cdb_read(t->cdb, lba + next, (uint32_t)n);
+			t->read = !write;
+			t->write = write;
+			t->buffer = buf + next * d->block_size;
+			t->length = (uint32_t)(n * d->block_size);
+			next += n;
+			inflight[i] = t;
+			iscsi_submit(&d->session, t);
+		}
+		if (rc)
+			break;
+		if (next < count || !all_done(inflight)) {
+			int w = loop_run_until(&sys->loop, next < count ? any_done : all_done, inflight, COMMAND_WAIT_NS);
+			if (w)
+				rc = w;
+		}
+	}
+	/* on error, tasks still in flight must not outlive their memory */
+	for (unsigned i = 0; i < SAN_QUEUE_DEPTH; i++)
+		if (inflight[i] && !inflight[i]->done)
+			iscsi_cancel(&d->session, inflight[i]);
+	wb_free(slots);
+	return rc;
+}

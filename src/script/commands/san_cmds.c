@@ -1,0 +1,161 @@
+/* san_cmds.c - sanhook, sanunhook, sanhash: SAN drives over iSCSI. */
+#include "wireboot/command.h"
+#include "wireboot/console.h"
+#include "wireboot/errors.h"
+#include "wireboot/malloc.h"
+#include "wireboot/san.h"
+#include "wireboot/system.h"
+
+#include <bearssl.h>
+#include <string.h>
+
+static int parse_number(const char *text, unsigned long long max, unsigned long long *out)
+{
+	unsigned long long v = 0;
+	int base = 10;
+	if (text[0] == '0' && (text[1] == 'x' || text[1] == 'X')) {
+		base = 16;
+		text += 2;
+	}
+	if (!*text)
+		return -WBE_CMD_USAGE;
+	for (; *text; text++) {
+		int d = *text >= '0' && *text <= '9' ? *text - '0'
+			: base == 16 && *text >= 'a' && *text <= 'f' ? *text - 'a' + 10
+			: base == 16 && *text >= 'A' && *text <= 'F' ? *text - 'A' + 10
+			: -1;
+		if (d < 0 || v > (max - (unsigned)d) / (unsigned)base)
+			return -WBE_CMD_USAGE;
+		v = v * (unsigned)base + (unsigned)d;
+	}
+	*out = v;
+	return 0;
+}
+
+static int sanhook_exec(struct system *sys, int argc, char **argv);
+const struct command cmd_sanhook = {"sanhook", "sanhook [--drive N] <iscsi:server:protocol:port:LUN:target>",
+				    "Attach an iSCSI LUN as a SAN drive (credentials from the settings)", sanhook_exec};
+WB_REGISTER(commands, cmd_sanhook);
+
+static int sanhook_exec(struct system *sys, int argc, char **argv)
+{
+	static const struct option_spec specs[] = {{"drive", 'd', OPTION_VALUE}};
+	struct parsed_options opts;
+	int rc = options_parse(sys, &cmd_sanhook, specs, 1, argc, argv, 1, 1, &opts);
+	if (rc || opts.help)
+		return rc;
+	unsigned long long drive = 0;
+	if (opts.present[0] && (parse_number(opts.value[0], 0xff, &drive) || drive < SAN_FIRST_DRIVE)) {
+		console_puts(&sys->console, "sanhook: --drive is a number from 0x80 to 0xff\n");
+		return -WBE_CMD_USAGE;
+	}
+	struct san_drive *d;
+	uint64_t start = loop_now(&sys->loop);
+	rc = san_hook(sys, argv[opts.first_arg], (unsigned)drive, &d);
+	if (rc) {
+		console_printf(&sys->console, "sanhook: %s: %s\n", argv[opts.first_arg], errors_message(rc));
+		return rc;
+	}
+	uint64_t mib = d->blocks * d->block_size >> 20;
+	console_printf(&sys->console, "SAN drive 0x%02x: %s %s %s, %llu MiB (%llu blocks of %u bytes), login %llu ms\n",
+		       d->number, d->vendor, d->product, d->revision, (unsigned long long)mib,
+		       (unsigned long long)d->blocks, d->block_size,
+		       (unsigned long long)((loop_now(&sys->loop) - start) / NS_PER_MS));
+	return 0;
+}
+
+static struct san_drive *drive_option(struct system *sys, const char *cmd, const struct parsed_options *opts,
+				      int index, int *rc)
+{
+	unsigned long long drive = 0;
+	if (opts->present[index] && parse_number(opts->value[index], 0xff, &drive)) {
+		console_printf(&sys->console, "%s: --drive is a number from 0x80 to 0xff\n", cmd);
+		*rc = -WBE_CMD_USAGE;
+		return NULL;
+	}
+	struct san_drive *d = san_find(sys, (unsigned)drive);
+	if (!d) {
+		console_printf(&sys->console, "%s: no SAN drive%s\n", cmd, drive ? " with that number" : " hooked");
+		*rc = -WBE_NOENT;
+	}
+	return d;
+}
+
+static int sanunhook_exec(struct system *sys, int argc, char **argv);
+const struct command cmd_sanunhook = {"sanunhook", "sanunhook [--drive N]", "Detach a SAN drive (log out)",
+				      sanunhook_exec};
+WB_REGISTER(commands, cmd_sanunhook);
+
+static int sanunhook_exec(struct system *sys, int argc, char **argv)
+{
+	static const struct option_spec specs[] = {{"drive", 'd', OPTION_VALUE}};
+	struct parsed_options opts;
+	int rc = options_parse(sys, &cmd_sanunhook, specs, 1, argc, argv, 0, 0, &opts);
+	if (rc || opts.help)
+		return rc;
+	struct san_drive *d = drive_option(sys, "sanunhook", &opts, 0, &rc);
+	if (d)
+		san_unhook(sys, d);
+	return rc;
+}
+
+static int sanhash_exec(struct system *sys, int argc, char **argv);
+const struct command cmd_sanhash = {"sanhash", "sanhash [--drive N] [--lba L] [--count N]",
+				    "Read blocks of a SAN drive (all by default); print their SHA-256 and the rate",
+				    sanhash_exec};
+WB_REGISTER(commands, cmd_sanhash);
+
+#define HASH_WINDOW (4 * 1024 * 1024) /* read in pieces this big: keeps 16 commands in flight */
+
+static int sanhash_exec(struct system *sys, int argc, char **argv)
+{
+	static const struct option_spec specs[] = {
+		{"drive", 'd', OPTION_VALUE}, {"lba", 'l', OPTION_VALUE}, {"count", 'c', OPTION_VALUE}};
+	struct parsed_options opts;
+	int rc = options_parse(sys, &cmd_sanhash, specs, 3, argc, argv, 0, 0, &opts);
+	if (rc || opts.help)
+		return rc;
+	struct san_drive *d = drive_option(sys, "sanhash", &opts, 0, &rc);
+	if (!d)
+		return rc;
+	unsigned long long lba = 0, count = d->blocks;
+	if ((opts.present[1] && parse_number(opts.value[1], d->blocks, &lba)) ||
+	    (opts.present[2] && parse_number(opts.value[2], d->blocks, &count)) || lba + count > d->blocks) {
+		console_puts(&sys->console, "sanhash: --lba and --count must lie within the drive\n");
+		return -WBE_CMD_USAGE;
+	}
+	if (!opts.present[2])
+		count = d->blocks - lba;
+	uint8_t *buf = wb_malloc(HASH_WINDOW);
+	if (!buf)
+		return -WBE_NOMEM;
+	br_sha256_context sha;
+	br_sha256_init(&sha);
+	uint64_t per = HASH_WINDOW / d->block_size, done = 0, start = loop_now(&sys->loop);
+	while (rc == 0 && done < count) {
+		uint64_t n = count - done < per ? count - done : per;
+		rc = san_rw(sys, d, false, lba + done, n, buf);
+		if (rc == 0)
+			br_sha256_update(&sha, buf, n * d->block_size);
+		done += n;
+	}
+	wb_free(buf);
+	if (rc) {
+		console_printf(&sys->console, "sanhash: reading drive 0x%02x failed: %s\n", d->number, errors_message(rc));
+		return rc;
+	}
+	uint8_t digest[32];
+	br_sha256_out(&sha, digest);
+	char hex[65];
+	for (int i = 0; i < 32; i++) {
+		hex[2 * i] = "0123456789abcdef"[digest[i] >> 4];
+		hex[2 * i + 1] = "0123456789abcdef"[digest[i] & 15];
+	}
+	hex[64] = '\0';
+	uint64_t ns = loop_now(&sys->loop) - start, bytes = count * d->block_size;
+	uint64_t kbps = ns / 1000 ? bytes * 1000 / (ns / 1000) : 0;
+	console_printf(&sys->console, "sanhash: %llu bytes in %llu ms (%llu.%03llu MB/s) sha256 %s (%llu reconnects)\n",
+		       (unsigned long long)bytes, (unsigned long long)(ns / NS_PER_MS), (unsigned long long)(kbps / 1000),
+		       (unsigned long long)(kbps % 1000), hex, (unsigned long long)d->session.stats_reconnects);
+	return 0;
+}

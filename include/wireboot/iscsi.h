@@ -100,6 +100,7 @@ struct iscsi_session {
 	uint32_t login_itt;
 	struct chap chap;
 	bool target_authenticated;
+	bool chap_md5_only; /* the target misread CHAP_A=7 (see handle_login_response()) */
 
 	/* negotiated */
 	uint32_t send_mrdsl; /* the target's MaxRecvDataSegmentLength: our largest data segment */

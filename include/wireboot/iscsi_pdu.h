@@ -199,8 +199,9 @@ struct iscsi_bhs {
  * @max_data_len: our MaxRecvDataSegmentLength: a longer data segment is refused.
  * @out: never NULL; zeroed, then filled. Its contents are unspecified on error.
  * Accepts every opcode in enum iscsi_opcode, initiator ones included (for tests and tools).
- * Reserved bits and fields are ignored (RFC 7143 reserves them for future use), except the
- * checks below, each of which guards framing or the meaning of data:
+ * Reserved bits and fields are not checked: nothing here depends on them, and strictness
+ * there would only lose interoperability. The checks made each guard framing or the meaning
+ * of data:
  *   -WBE_ISCSI_PDU_OPCODE    opcode not in enum iscsi_opcode (includes vendor opcodes)
  *   -WBE_ISCSI_PDU_AHS       TotalAHSLength is not 0 (no AHS is ever negotiated)
  *   -WBE_ISCSI_PDU_TOO_LONG  DataSegmentLength > @max_data_len

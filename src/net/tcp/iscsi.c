@@ -318,6 +318,7 @@ static void start_login(struct iscsi_session *s)
 	s->state_deadline_ns = loop_now(s->loop) + LOGIN_TIMEOUT_NS;
 	s->tsih = 0;
 	s->target_authenticated = false;
+	memset(&s->chap, 0, sizeof(s->chap));
 	s->header_digest = s->data_digest = false;
 	s->framer.header_digest = s->framer.data_digest = false;
 	rng_bytes(s->rng, &s->login_itt, sizeof(s->login_itt));
@@ -479,6 +480,17 @@ static void handle_login_response(struct iscsi_session *s, const struct iscsi_bh
 			conn_failed(s, rc);
 		return;
 	}
+	if (b->login.status_class == ISCSI_LOGIN_INITIATOR_ERROR && b->login.status_detail <= 1 &&
+	    s->chap.algorithm == CHAP_SHA256 && !s->chap_md5_only) {
+		/* tgt (and old open-iscsi) read CHAP_A=7 as SHA-1, not SHA-256 as IANA assigned it,
+		 * and refuse our 32-byte response: log in again offering MD5 only, as iPXE always
+		 * does. Mutual authentication still holds; the target learns nothing new. */
+		log_msg(s->log, LOG_WARN, "iscsi", "target refused CHAP with SHA-256; retrying with MD5");
+		s->chap_md5_only = true;
+		s->failures = 0;
+		conn_failed(s, 0);
+		return;
+	}
 	if (b->login.status_class != ISCSI_LOGIN_SUCCESS) {
 		int rc = login_status_rc(b->login.status_class, b->login.status_detail);
 		log_msg(s->log, LOG_ERROR, "iscsi", "login to %s refused: status %02x%02x", s->cfg.target,
@@ -557,7 +569,7 @@ static void handle_login_response(struct iscsi_session *s, const struct iscsi_bh
 			return;
 		}
 		if (method && strcmp(method, "CHAP") == 0) {
-			add_key(&tb, "CHAP_A", CHAP_ALGORITHMS_OFFER);
+			add_key(&tb, "CHAP_A", s->chap_md5_only ? "5" : CHAP_ALGORITHMS_OFFER);
 			send_login(s, ISCSI_STAGE_SECURITY, ISCSI_STAGE_OPERATIONAL, false, buf, tb.len);
 			return;
 		}
@@ -765,6 +777,8 @@ static void receive(struct iscsi_session *s)
 				return;
 			} else if (ev == ISCSI_FRAME_END) {
 				handle_pdu(s, b, s->rx_data, s->rx_data_len);
+				if (!s->stream)
+					return; /* the PDU ended the connection (a redirect, a failure) */
 				if (s->state != ISCSI_LOGIN && s->state != ISCSI_FULL_FEATURE) {
 					stream_consume(s->stream, used);
 					return;

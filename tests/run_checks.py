@@ -28,6 +28,7 @@ SUITES = [
     ("host", [sys.executable, "tests/host/cli_test.py"]),
     ("netswitch", [sys.executable, "tests/tools/netswitch_test.py"]),
     ("net", [sys.executable, "tests/integration/net_test.py"]),
+    ("iscsi", [sys.executable, "tests/integration/iscsi_test.py"]),
     ("firmware", [sys.executable, "tests/firmware/smoke.py"]),
     ("netfw", [sys.executable, "tests/firmware/net_fw_test.py"]),
 ] + fuzz_suites()

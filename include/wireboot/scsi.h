@@ -238,7 +238,8 @@ int scsi_parse_read_capacity16(const uint8_t *buf, size_t len, struct scsi_capac
  * Returns the number of LUNs copied (at most @max, and only whole ones received), or
  * -WBE_SCSI_DATA_MALFORMED (fewer than 8 bytes, or a LUN LIST LENGTH not a multiple of 8).
  */
-int scsi_parse_report_luns(const uint8_t *buf, size_t len, uint8_t (*luns)[8], size_t max, size_t *listed);
+int scsi_parse_report_luns(const uint8_t *buf, size_t len, uint8_t (*luns)[8], size_t max,
+			   size_t *listed);
 
 /* ---- sense data and status ----------------------------------------------------------- */
 
@@ -253,9 +254,10 @@ struct scsi_sense {
 
 /**
  * scsi_sense_parse() - decode sense data in fixed or descriptor format (SPC-4 "Sense data";
- * information descriptor type 0). Fields beyond the bytes received, or beyond the ADDITIONAL SENSE LENGTH, read as 0
- * (devices often send short sense data); a malformed descriptor list only loses the
- * INFORMATION field, since the key and ASC are what matter.
+ * the INFORMATION field of descriptor format is descriptor type 0). Fields beyond the bytes
+ * received, or beyond the ADDITIONAL SENSE LENGTH, read as 0 (devices often send short sense
+ * data); a malformed descriptor list only loses the INFORMATION field, since the key and ASC
+ * are what matter.
  * @out: never NULL; zeroed first.
  * Returns 0, or -WBE_SCSI_SENSE_MALFORMED (no bytes, a response code other than 0x70..0x73,
  * or too short for the sense key: 3 bytes fixed, 2 descriptor).

@@ -18,6 +18,7 @@
 #define UNIT_ATTENTION_RETRIES 8
 #define SAN_QUEUE_DEPTH 16
 #define SAN_RETRIES 10 /* reconnections per command, as iPXE's san-retries default */
+#define TRANSIENT_RETRIES 8 /* resubmissions of a command the device did not execute */
 
 struct san_drive *san_find(struct system *sys, unsigned number)
 {
@@ -192,20 +193,12 @@ void san_unhook(struct system *sys, struct san_drive *d)
 	wb_free(d);
 }
 
-static bool all_done(void *arg)
-{
-	struct iscsi_task **tasks = arg;
-	for (unsigned i = 0; i < SAN_QUEUE_DEPTH; i++)
-		if (tasks[i] && !tasks[i]->done)
-			return false;
-	return true;
-}
-
+/* Wait condition: a command in flight finished. */
 static bool any_done(void *arg)
 {
 	struct iscsi_task **tasks = arg;
 	for (unsigned i = 0; i < SAN_QUEUE_DEPTH; i++)
-		if (!tasks[i] || tasks[i]->done)
+		if (tasks[i] && tasks[i]->done)
 			return true;
 	return false;
 }
@@ -216,18 +209,32 @@ int san_rw(struct system *sys, struct san_drive *d, bool write, uint64_t lba, ui
 		return -WBE_RANGE;
 	struct iscsi_task *slots = wb_zalloc(sizeof(*slots) * SAN_QUEUE_DEPTH);
 	struct iscsi_task *inflight[SAN_QUEUE_DEPTH] = {0};
+	unsigned retries[SAN_QUEUE_DEPTH] = {0};
 	if (!slots)
 		return -WBE_NOMEM;
 	uint64_t per_cmd = SAN_CHUNK / d->block_size ? SAN_CHUNK / d->block_size : 1;
 	uint64_t next = 0;
 	int rc = 0;
-	while (rc == 0 && (next < count || !all_done(inflight))) {
+	for (;;) {
+		/* collect what finished (every result is looked at, the last ones too), refill */
+		bool busy = false;
 		for (unsigned i = 0; i < SAN_QUEUE_DEPTH && rc == 0; i++) {
 			struct iscsi_task *t = inflight[i];
-			if (t && !t->done)
+			if (t && !t->done) {
+				busy = true;
 				continue;
+			}
 			if (t) {
 				rc = t->rc;
+				/* UNIT ATTENTION (a new session after a reconnection reports "power on or
+				 * reset"), NOT READY and BUSY mean the command was not executed: resend it */
+				if ((rc == -WBE_SCSI_UNIT_ATTENTION || rc == -WBE_SCSI_NOT_READY || rc == -WBE_SCSI_BUSY) &&
+				    retries[i]++ < TRANSIENT_RETRIES) {
+					iscsi_submit(&d->session, t);
+					rc = 0;
+					busy = true;
+					continue;
+				}
 				if (rc == 0 && t->residual)
 					rc = -WBE_SCSI_DATA_MALFORMED; /* the target sent less than a whole read */
 				inflight[i] = NULL;
@@ -237,6 +244,7 @@ int san_rw(struct system *sys, struct san_drive *d, bool write, uint64_t lba, ui
 			uint64_t n = count - next < per_cmd ? count - next : per_cmd;
 			t = &slots[i];
 			memset(t, 0, sizeof(*t));
+			retries[i] = 0;
 			if (write)
 				scsi_cdb_write(t->cdb, lba + next, (uint32_t)n, false);
 			else
@@ -248,14 +256,11 @@ int san_rw(struct system *sys, struct san_drive *d, bool write, uint64_t lba, ui
 			next += n;
 			inflight[i] = t;
 			iscsi_submit(&d->session, t);
+			busy = true;
 		}
-		if (rc)
+		if (rc || !busy)
 			break;
-		if (next < count || !all_done(inflight)) {
-			int w = loop_run_until(&sys->loop, next < count ? any_done : all_done, inflight, COMMAND_WAIT_NS);
-			if (w)
-				rc = w;
-		}
+		rc = loop_run_until(&sys->loop, any_done, inflight, COMMAND_WAIT_NS);
 	}
 	/* on error, tasks still in flight must not outlive their memory */
 	for (unsigned i = 0; i < SAN_QUEUE_DEPTH; i++)

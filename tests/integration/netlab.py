@@ -131,6 +131,9 @@ class Lab:
         return p
 
     def stop(self, p):
+        if hasattr(p, "tgtadm"):
+            p.stop()  # a Tgtd
+            return
         if p.poll() is None:
             p.send_signal(signal.SIGTERM)
             try:
@@ -193,3 +196,59 @@ def free_udp_ports(n):
 def read_stats(p):
     with open(p.stats_file) as f:
         return json.load(f)
+
+
+class Tgtd:
+    """A private tgtd (its own control port and portal) with one target. tgtd ignores SIGTERM
+    while it has targets (FIELD-NOTES), so stop() takes it offline and deletes them first."""
+
+    def __init__(self, lab, portal, control_port, ns=None):
+        self.lab, self.portal, self.cp, self.ns = lab, portal, control_port, ns
+        self.proc = None
+
+    def tgtadm(self, *args, check=True):
+        argv = ["tgtadm", "--lld", "iscsi", "-C", str(self.cp)] + list(args)
+        if self.ns:
+            argv = ["ip", "netns", "exec", self.ns] + argv
+        return sh(*argv, check=check)
+
+    def start(self):
+        self.proc = self.lab.spawn(["tgtd", "-f", "--iscsi", "portal=%s" % self.portal, "-C", str(self.cp)],
+                                   ns=self.ns, name="tgtd%d" % self.cp)
+        wait_for(lambda: self.tgtadm("--op", "show", "--mode", "sys", check=False).returncode == 0, 10,
+                 "tgtd to accept commands")
+
+    def target(self, tid, iqn, luns, incoming=None, outgoing=None, extra=()):
+        """luns: [(lun, path, blocksize or None)]; incoming/outgoing: (user, password)."""
+        self.tgtadm("--op", "new", "--mode", "target", "--tid", str(tid), "-T", iqn)
+        for lun, path, bs in luns:
+            args = ["--op", "new", "--mode", "logicalunit", "--tid", str(tid), "--lun", str(lun), "-b", path]
+            if bs:
+                args += ["--blocksize", str(bs)]
+            self.tgtadm(*args)
+        self.tgtadm("--op", "bind", "--mode", "target", "--tid", str(tid), "-I", "ALL")
+        for account, out in ((incoming, False), (outgoing, True)):
+            if account:
+                self.tgtadm("--op", "new", "--mode", "account", "--user", account[0], "--password", account[1],
+                            check=False)
+                self.tgtadm("--op", "bind", "--mode", "account", "--tid", str(tid), "--user", account[0],
+                            *(["--outgoing"] if out else []))
+
+    def kill(self):
+        """Crash it (SIGKILL): the initiator must recover when it comes back."""
+        self.proc.kill()
+        self.proc.wait()
+
+    def stop(self):
+        if not self.proc or self.proc.poll() is not None:
+            return
+        self.tgtadm("--op", "update", "--mode", "sys", "--name", "State", "-v", "offline", check=False)
+        out = self.tgtadm("--op", "show", "--mode", "target", check=False).stdout
+        for tid in set(__import__("re").findall(r"^Target (\d+):", out, __import__("re").M)):
+            self.tgtadm("--op", "delete", "--mode", "target", "--tid", tid, "--force", check=False)
+        self.tgtadm("--op", "delete", "--mode", "system", check=False)
+        try:
+            self.proc.wait(10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()

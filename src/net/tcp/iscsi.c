@@ -495,6 +495,9 @@ static void handle_login_response(struct iscsi_session *s, const struct iscsi_bh
 		int rc = login_status_rc(b->login.status_class, b->login.status_detail);
 		log_msg(s->log, LOG_ERROR, "iscsi", "login to %s refused: status %02x%02x", s->cfg.target,
 			b->login.status_class, b->login.status_detail);
+		if (rc == -WBE_ISCSI_AUTH_FAILED && mutual(s))
+			log_msg(s->log, LOG_ERROR, "iscsi",
+				"with mutual CHAP the target also needs an outgoing account for reverse-username");
 		s->error = rc;
 		conn_failed(s, rc);
 		return;
@@ -623,6 +626,20 @@ static void finish_scsi(struct iscsi_session *s, struct iscsi_task *t, uint8_t s
 {
 	t->status = status;
 	t->residual = residual;
+	if (status == 0 && t->read && residual <= t->length && t->received < t->length - residual) {
+		/* GOOD status but fewer bytes than promised: never hand out a half-filled buffer */
+		log_msg(s->log, LOG_WARN, "iscsi", "command %08x: status without its data (%u of %u bytes)", t->itt,
+			t->received, t->length - residual);
+		complete(s, t, -WBE_ISCSI_PDU_DATA);
+		return;
+	}
+	if (status == 0 && t->read && residual <= t->length && t->received < t->length - residual) {
+		/* GOOD status but fewer bytes than promised: never hand out a half-filled buffer */
+		log_msg(s->log, LOG_WARN, "iscsi", "command %08x: status without its data (%u of %u bytes)", t->itt,
+			t->received, t->length - residual);
+		complete(s, t, -WBE_ISCSI_PDU_DATA);
+		return;
+	}
 	if (sense_len > sizeof(t->sense))
 		sense_len = sizeof(t->sense);
 	memcpy(t->sense, sense, sense_len);

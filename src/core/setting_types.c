@@ -6,6 +6,7 @@
 #include "wireboot/errors.h"
 #include "wireboot/format.h"
 #include "wireboot/settings.h"
+#include "wireboot/chars.h"
 
 #include <string.h>
 
@@ -87,16 +88,6 @@ static int format_ipv4(const uint8_t *raw, size_t raw_len, char *buf, size_t len
 	return wb_snprintf(buf, len, "%u.%u.%u.%u", raw[0], raw[1], raw[2], raw[3]);
 }
 
-static int hex_digit(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
 
 /* Hex bytes with an optional separator between every byte ("52:54:00", "52-54-00", "525400"). */
 static int parse_hex_sep(const char *text, uint8_t *raw, size_t size, char sep)
@@ -106,8 +97,8 @@ static int parse_hex_sep(const char *text, uint8_t *raw, size_t size, char sep)
 	if (!*p)
 		return 0;
 	for (;;) {
-		int hi = hex_digit(p[0]);
-		int lo = hi < 0 ? -1 : hex_digit(p[1]);
+		int hi = hex_digit_value(p[0]);
+		int lo = hi < 0 ? -1 : hex_digit_value(p[1]);
 		if (lo < 0)
 			return -WBE_SETTING_TYPE;
 		if (n == SETTING_VALUE_MAX)
@@ -171,8 +162,8 @@ static int parse_integer(const char *text, uint8_t *raw, size_t size, unsigned w
 	size_t used;
 	if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) {
 		used = 2;
-		while (hex_digit(p[used]) >= 0) {
-			v = v * 16 + (uint64_t)hex_digit(p[used]);
+		while (hex_digit_value(p[used]) >= 0) {
+			v = v * 16 + (uint64_t)hex_digit_value(p[used]);
 			if (v > limit)
 				return -WBE_SETTING_TYPE;
 			used++;

@@ -7,6 +7,8 @@
  * so a malformed URI is rejected as a whole rather than half-accepted.
  */
 #include "wireboot/uri.h"
+#include "wireboot/chars.h"
+#include "wireboot/inet_text.h"
 
 #include <string.h>
 
@@ -38,16 +40,6 @@ static bool is_digit(unsigned char c)
 	return c >= '0' && c <= '9';
 }
 
-static int hex_value(unsigned char c)
-{
-	if (is_digit(c))
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
 
 static unsigned char to_lower(unsigned char c)
 {
@@ -125,8 +117,8 @@ static int check_component(const char *s, size_t n, enum uri_chars set)
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
 		if (c == '%') {
-			if (n - i < 3 || hex_value((unsigned char)s[i + 1]) < 0 ||
-			    hex_value((unsigned char)s[i + 2]) < 0)
+			if (n - i < 3 || hex_digit_value((unsigned char)s[i + 1]) < 0 ||
+			    hex_digit_value((unsigned char)s[i + 2]) < 0)
 				return -WBE_URI_PERCENT;
 			i += 2;
 		} else if (!char_allowed(c, set)) {
@@ -148,8 +140,8 @@ int uri_percent_decode(const char *in, size_t in_len, char *out, size_t out_size
 		if (c == '\0')
 			return -WBE_URI_SYNTAX;
 		if (c == '%') {
-			int hi = in_len - i >= 3 ? hex_value((unsigned char)in[i + 1]) : -1;
-			int lo = hi >= 0 ? hex_value((unsigned char)in[i + 2]) : -1;
+			int hi = in_len - i >= 3 ? hex_digit_value((unsigned char)in[i + 1]) : -1;
+			int lo = hi >= 0 ? hex_digit_value((unsigned char)in[i + 2]) : -1;
 			if (lo < 0 || (hi == 0 && lo == 0))
 				return -WBE_URI_PERCENT;
 			c = (unsigned char)(hi << 4 | lo);
@@ -201,68 +193,7 @@ static int decode_dup(const char *s, size_t n, char **out)
 	return 0;
 }
 
-/* dec-octet "." dec-octet "." dec-octet "." dec-octet (§3.2.2): no leading zeros, <= 255. */
-static bool is_ipv4_address(const char *s, size_t n)
-{
-	size_t i = 0;
-	for (int octet = 0; octet < 4; octet++) {
-		if (octet > 0) {
-			if (i == n || s[i] != '.')
-				return false;
-			i++;
-		}
-		size_t start = i;
-		unsigned value = 0;
-		while (i < n && i - start < 3 && is_digit((unsigned char)s[i]))
-			value = value * 10 + (unsigned)(s[i++] - '0');
-		size_t digits = i - start;
-		if (digits == 0 || value > 255 || (digits > 1 && s[start] == '0'))
-			return false;
-	}
-	return i == n;
-}
 
-/*
- * IPv6address (§3.2.2): eight h16 groups of 1-4 hex digits separated by ':', the last two of
- * which may be written as an IPv4 address; "::" once at most, standing for one or more zero
- * groups, so with it at most seven groups are written.
- */
-static bool is_ipv6_address(const char *s, size_t n)
-{
-	size_t i = 0;
-	int groups = 0;
-	bool compressed = false;
-
-	if (n >= 2 && s[0] == ':' && s[1] == ':') {
-		compressed = true;
-		i = 2;
-	}
-	while (i < n && groups <= 8) {
-		size_t start = i;
-		while (i < n && i - start < 5 && hex_value((unsigned char)s[i]) >= 0)
-			i++;
-		if (i < n && s[i] == '.') {
-			if (!is_ipv4_address(s + start, n - start))
-				return false;
-			groups += 2;
-			break;
-		}
-		if (i == start || i - start > 4)
-			return false;
-		groups++;
-		if (i == n)
-			break;
-		if (s[i++] != ':' || i == n)
-			return false;
-		if (s[i] == ':') {
-			if (compressed)
-				return false;
-			compressed = true;
-			i++;
-		}
-	}
-	return compressed ? groups <= 7 : groups == 8;
-}
 
 /* §3.2.3: port = *DIGIT; empty means "no port". */
 static int parse_port(const char *s, size_t n, struct uri *uri)
@@ -308,7 +239,7 @@ static int parse_authority(const char *s, size_t n, struct uri *uri)
 	const char *port;
 	if (s < end && *s == '[') {
 		const char *close = memchr(s, ']', (size_t)(end - s));
-		if (!close || !is_ipv6_address(s + 1, (size_t)(close - s - 1)))
+		if (!close || !inet_text_is_ipv6(s + 1, (size_t)(close - s - 1)))
 			return -WBE_URI_SYNTAX;
 		if (close + 1 < end && close[1] != ':')
 			return -WBE_URI_SYNTAX;
@@ -638,7 +569,7 @@ static void put_encoded(struct sink *s, const char *str, enum uri_chars set, boo
 	static const char hex[] = "0123456789ABCDEF";
 	for (const unsigned char *p = (const unsigned char *)str; *p; p++) {
 		if (char_allowed(*p, set) ||
-		    (keep_triplets && *p == '%' && hex_value(p[1]) >= 0 && hex_value(p[2]) >= 0)) {
+		    (keep_triplets && *p == '%' && hex_digit_value(p[1]) >= 0 && hex_digit_value(p[2]) >= 0)) {
 			put_char(s, (char)*p);
 		} else {
 			put_char(s, '%');

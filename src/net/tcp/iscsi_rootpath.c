@@ -8,87 +8,16 @@
  * formatter, so a struct that formats always parses back to itself.
  */
 #include "wireboot/iscsi_rootpath.h"
+#include "wireboot/chars.h"
+#include "wireboot/inet_text.h"
 
 #include <string.h>
 
 #include "wireboot/errors.h"
 #include "wireboot/format.h"
 
-static int hex_value(unsigned char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
 
-/* Dotted-quad IPv4 (RFC 4291 §2.2 form 3 suffix): four decimal octets, no leading zeros. */
-static bool is_ipv4(const char *s, size_t n)
-{
-	size_t i = 0;
-	for (int part = 0; part < 4; part++) {
-		if (part > 0 && (i >= n || s[i++] != '.'))
-			return false;
-		size_t start = i;
-		unsigned value = 0;
-		while (i < n && i - start < 3 && s[i] >= '0' && s[i] <= '9')
-			value = value * 10 + (unsigned)(s[i++] - '0');
-		if (i == start || value > 255 || (i - start > 1 && s[start] == '0'))
-			return false;
-	}
-	return i == n;
-}
 
-/*
- * RFC 4291 §2.2 text forms: eight groups of 1-4 hex digits separated by ':', the last two
- * possibly written as an IPv4 address, and one "::" at most standing for one or more zero
- * groups. Validated here (not just character-checked) so a root path that parses names an
- * address the IPv6 code can use as it is.
- */
-static bool is_ipv6(const char *s, size_t n)
-{
-	size_t i = 0;
-	int groups = 0;
-	bool compressed = false;
-
-	if (n >= 2 && s[0] == ':' && s[1] == ':') {
-		compressed = true;
-		i = 2;
-		if (i == n)
-			return true;
-	}
-	while (i < n) {
-		size_t start = i;
-		while (i < n && i - start < 5 && hex_value((unsigned char)s[i]) >= 0)
-			i++;
-		if (i < n && s[i] == '.') {
-			if (!is_ipv4(s + start, n - start))
-				return false;
-			groups += 2;
-			break;
-		}
-		if (i == start || i - start > 4)
-			return false;
-		groups++;
-		if (i == n)
-			break;
-		if (s[i++] != ':' || i == n)
-			return false;
-		if (s[i] == ':') {
-			if (compressed)
-				return false;
-			compressed = true;
-			if (++i == n)
-				break;
-		}
-		if (groups >= 8)
-			return false;
-	}
-	return compressed ? groups <= 7 : groups == 8;
-}
 
 /* A DNS name or dotted IPv4 address as written in a root path. */
 static bool is_host_name(const char *s, size_t n)
@@ -107,7 +36,7 @@ static bool is_host_name(const char *s, size_t n)
 
 static int check_server(const char *s, size_t n, bool ipv6)
 {
-	if (ipv6 ? !is_ipv6(s, n) : !is_host_name(s, n))
+	if (ipv6 ? !inet_text_is_ipv6(s, n) : !is_host_name(s, n))
 		return -WBE_ISCSI_ROOTPATH_SERVER;
 	return 0;
 }
@@ -157,7 +86,7 @@ static int parse_lun(const char *s, size_t n, uint8_t lun[8])
 		size_t start = i;
 		unsigned value = 0;
 		int digit;
-		while (i < n && (digit = hex_value((unsigned char)s[i])) >= 0) {
+		while (i < n && (digit = hex_digit_value((unsigned char)s[i])) >= 0) {
 			if (i - start == 4)
 				return -WBE_ISCSI_ROOTPATH_LUN;
 			value = value << 4 | (unsigned)digit;

@@ -7,6 +7,7 @@
  * text has been checked, so a bad value is refused rather than half-read.
  */
 #include "wireboot/iscsi_text.h"
+#include "wireboot/chars.h"
 
 #include <string.h>
 
@@ -23,16 +24,6 @@ static bool is_alnum(char c)
 	return is_upper(c) || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
 }
 
-static int hex_value(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
 
 /* §6.1 standard-label; the '#' of "X#" is allowed for IANA-registered extension keys. */
 static int check_key(const char *key, size_t n)
@@ -188,7 +179,7 @@ int iscsi_value_number(const char *value, uint64_t *out)
 		if (!*d)
 			return -WBE_ISCSI_VALUE;
 		for (; *d; d++) {
-			int v = hex_value(*d);
+			int v = hex_digit_value(*d);
 			if (v < 0 || n >> 60 != 0) /* a 17th significant digit would overflow */
 				return -WBE_ISCSI_VALUE;
 			n = n << 4 | (uint64_t)v;
@@ -322,7 +313,7 @@ static int decode_hex(const char *d, uint8_t *out, size_t out_size, size_t *out_
 	if (n == 0)
 		return -WBE_ISCSI_VALUE;
 	for (size_t i = 0; i < n; i++)
-		if (hex_value(d[i]) < 0)
+		if (hex_digit_value(d[i]) < 0)
 			return -WBE_ISCSI_VALUE;
 	size_t bytes = n / 2 + n % 2;
 	if (bytes > out_size)
@@ -330,9 +321,9 @@ static int decode_hex(const char *d, uint8_t *out, size_t out_size, size_t *out_
 	/* an odd count has an implied leading zero digit: the first byte takes one digit */
 	size_t i = 0, o = 0;
 	if (n % 2)
-		out[o++] = (uint8_t)hex_value(d[i++]);
+		out[o++] = (uint8_t)hex_digit_value(d[i++]);
 	for (; i < n; i += 2)
-		out[o++] = (uint8_t)(hex_value(d[i]) << 4 | hex_value(d[i + 1]));
+		out[o++] = (uint8_t)(hex_digit_value(d[i]) << 4 | hex_digit_value(d[i + 1]));
 	*out_len = bytes;
 	return 0;
 }

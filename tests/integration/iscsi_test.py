@@ -11,7 +11,6 @@ import os
 import re
 import subprocess
 import sys
-import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -123,21 +122,24 @@ def case_multi_lun_4k(lab):
 
 def case_target_restart(lab):
     t, port, digest = setup(lab, size_mib=256)
-    result = {}
-
-    def run():
-        result["r"] = sanhash(lab, port, timeout=600)
-
-    th = threading.Thread(target=run)
-    th.start()
-    time.sleep(1.5)  # into the read (login takes milliseconds, the read seconds)
+    # start the read, and kill the target as soon as the drive is hooked: the 256 MiB read is
+    # then certainly in progress (it takes a second or more), whatever the machine's speed
+    from netlab import WIREBOOT
+    p = subprocess.Popen([WIREBOOT, "--exec", "sanhook iscsi:127.0.0.1::%d:1:%s; sanhash" % (port, IQN)],
+                         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    out = ""
+    for line in p.stdout:
+        out += line
+        if line.startswith("SAN drive"):
+            break
+    time.sleep(0.1)
     t.kill()
     time.sleep(1.0)
     t.start()
     t.target(1, IQN, [(1, os.path.join(lab.dir, "lun1.img"), None)])
-    th.join()
-    rc, out = result["r"]
-    hash_ok(rc, out, digest, "read across a target restart")
+    rest, _ = p.communicate(timeout=600)
+    out += rest
+    hash_ok(p.returncode, out, digest, "read across a target restart")
     m = re.search(r"\((\d+) reconnects\)", out)
     expect(m and int(m.group(1)) >= 1, "the session reconnected", out)
 

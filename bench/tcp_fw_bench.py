@@ -115,6 +115,7 @@ def ipxe_run(lab, ns, tap, target, size, logdir, tftp_dir):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--size", type=int, default=64, help="MiB")
+    ap.add_argument("--runs", type=int, default=3, help="runs per firmware; medians are compared")
     ap.add_argument("targets", nargs="*", default=["uboot-x64", "uboot-aa64", "ovmf-x64"])
     args = ap.parse_args()
     size = args.size << 20
@@ -152,18 +153,25 @@ def main():
             guest[nic] = linux_guest.download_rate(QemuConsole, ns, tap, nic, smoke.MAC, size, cache,
                                                    os.path.join(logdir, "bench-linux-%s.log" % nic))
             print("ceiling: Linux guest (x86_64, %s) %.1f MB/s" % (nic, guest[nic]), flush=True)
+        import statistics
         for target in args.targets:
-            ours, own, retrans = wireboot_run(lab, ns, tap, target, size, logdir)
+            samples = [wireboot_run(lab, ns, tap, target, size, logdir) for _ in range(args.runs)]
+            ours = statistics.median(x[0] for x in samples)
+            own = statistics.median(x[1] for x in samples)
+            retrans = sum(x[2] for x in samples)
             nic = "e1000" if target == "uboot-x64" else "virtio-net-pci"
             line = "%s: wireboot %.1f MB/s (its own clock: %.1f), kernel retransmissions %d, %.2fx of the Linux guest on %s" % (
                 target, ours, own, retrans, ours / guest[nic], nic)
             if target in ("uboot-x64", "ovmf-x64"):
-                label, theirs, their_retrans = ipxe_run(lab, ns, tap, target, size, logdir, tftp)
+                theirs_samples = [ipxe_run(lab, ns, tap, target, size, logdir, tftp) for _ in range(args.runs)]
+                label = theirs_samples[0][0]
+                theirs = statistics.median(x[1] for x in theirs_samples)
+                their_retrans = sum(x[2] for x in theirs_samples)
                 line += "; %s %.1f MB/s (retransmissions %d): ratio %.2fx" % (label, theirs, their_retrans,
                                                                              ours / theirs)
             else:
                 line += "; no iPXE for arm64 in Debian"
-            print(line, flush=True)
+            print(line + " (medians of %d runs; retransmissions summed)" % args.runs, flush=True)
 
 
 if __name__ == "__main__":

@@ -28,6 +28,8 @@ DNSMASQ_LAN = [
     "dhcp-option=encap:175,192,tuser",
     "dhcp-option=encap:175,193,tpassword5678",
     "dhcp-option=203,iqn.2026-11.test:client",
+    "dhcp-option=66,tftp.boot.test",
+    "dhcp-option=67,bootx64.efi",
     "domain=boot.test",
     "local=/boot.test/",
     "address=/boot.boot.test/10.77.0.1",
@@ -61,7 +63,8 @@ def case_dhcp_lease(lab):
                  "net0.dhcp/root-path:string = iscsi:10.77.0.1::::iqn.2026-11.test:boot",
                  "net0.dhcp/username:string = iuser", "net0.dhcp/password:string = <secret>",
                  "net0.dhcp/reverse-username:string = tuser", "net0.dhcp/reverse-password:string = <secret>",
-                 "net0.dhcp/initiator-iqn:string = iqn.2026-11.test:client"]:
+                 "net0.dhcp/initiator-iqn:string = iqn.2026-11.test:client",
+                 "net0.dhcp/tftp-server:string = tftp.boot.test", "net0.dhcp/filename:string = bootx64.efi"]:
         expect(line in out, "setting line %r" % line, out)
     expect("ipassword1234" not in out and "tpassword5678" not in out, "secrets never shown", out)
     expect(re.search(r"net0: 10\.77\.0\.\d+/255\.255\.255\.0 gw 10\.77\.0\.1", out), "route", out)

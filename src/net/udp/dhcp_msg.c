@@ -27,6 +27,8 @@ const struct setting_def dhcp_setting_root_path = {"root-path", &setting_type_st
 const struct setting_def dhcp_setting_filename = {"filename", &setting_type_string, "boot filename", false};
 const struct setting_def dhcp_setting_next_server = {"next-server", &setting_type_ipv4, "TFTP server", false};
 const struct setting_def dhcp_setting_dhcp_server = {"dhcp-server", &setting_type_ipv4, "DHCP server", false};
+const struct setting_def dhcp_setting_tftp_server = {"tftp-server", &setting_type_string,
+						     "TFTP server name (option 66)", false};
 const struct setting_def dhcp_setting_username = {"username", &setting_type_string, "user name", false};
 const struct setting_def dhcp_setting_password = {"password", &setting_type_string, "password", true};
 const struct setting_def dhcp_setting_reverse_username = {"reverse-username", &setting_type_string,
@@ -38,6 +40,7 @@ const struct setting_def dhcp_setting_initiator_iqn = {"initiator-iqn", &setting
 const struct setting_def dhcp_setting_domain_search = {"domain-search", &setting_type_string,
 						       "DNS domain search list", false};
 WB_REGISTER(setting_defs, dhcp_setting_ip);
+WB_REGISTER(setting_defs, dhcp_setting_tftp_server);
 WB_REGISTER(setting_defs, dhcp_setting_netmask);
 WB_REGISTER(setting_defs, dhcp_setting_gateway);
 WB_REGISTER(setting_defs, dhcp_setting_dns);
@@ -554,6 +557,8 @@ int dhcp_apply_to_settings(const struct dhcp_message *m, struct settings_scope *
 	}
 	if (!rc && !all_zero(m->siaddr, 4))
 		rc = settings_scope_put(scope, "next-server", &setting_type_ipv4, m->siaddr, 4);
+	if (!rc) /* RFC 2132 §9.4: the TFTP server by name, where siaddr is not used */
+		rc = put_text_option(m, scope, "tftp-server", DHCP_OPT_TFTP_SERVER_NAME);
 	if (!rc)
 		rc = put_ipv4_option(m, scope, "dhcp-server", DHCP_OPT_SERVER_ID, false);
 	if (!rc) {

@@ -7,6 +7,7 @@
 #include "wireboot/log.h"
 #include "wireboot/malloc.h"
 #include "wireboot/netdev.h"
+#include "wireboot/registry.h"
 #include "wireboot/scsi.h"
 #include "wireboot/settings.h"
 #include "wireboot/system.h"
@@ -72,6 +73,10 @@ static size_t fetch_secret(struct system *sys, const char *name, uint8_t *buf, s
 	return n > 0 && (size_t)n <= size ? (size_t)n : 0;
 }
 
+const struct setting_def san_setting_digests = {"iscsi-digests", &setting_type_string,
+						"\"CRC32C\" to offer iSCSI header and data digests", false};
+WB_REGISTER(setting_defs, san_setting_digests);
+
 static int build_config(struct system *sys, const char *uri, struct iscsi_config *cfg)
 {
 	struct iscsi_rootpath rp;
@@ -99,6 +104,9 @@ static int build_config(struct system *sys, const char *uri, struct iscsi_config
 	fetch_text(sys, "reverse-username", cfg->reverse_username, sizeof(cfg->reverse_username));
 	cfg->password_len = fetch_secret(sys, "password", cfg->password, sizeof(cfg->password));
 	cfg->reverse_password_len = fetch_secret(sys, "reverse-password", cfg->reverse_password, sizeof(cfg->reverse_password));
+	char digests[16];
+	fetch_text(sys, "iscsi-digests", digests, sizeof(digests));
+	cfg->digests = strcmp(digests, "CRC32C") == 0 || strcmp(digests, "crc32c") == 0;
 	cfg->queue_depth = SAN_QUEUE_DEPTH;
 	cfg->retries = SAN_RETRIES;
 	return 0;

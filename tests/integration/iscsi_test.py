@@ -161,7 +161,63 @@ def case_own_stack(lab):
     print("    64 MiB at %s MB/s (wireboot TCP over TAP, mutual CHAP)" % m.group(3))
 
 
-CASES = [("no-auth", case_no_auth), ("one-way-chap", case_one_way_chap), ("mutual-chap", case_mutual_chap),
+def pattern(seed, nbytes):
+    out = bytearray()
+    x = seed
+    mask = (1 << 64) - 1
+    for _ in range(nbytes // 8):
+        x ^= (x << 13) & mask
+        x ^= x >> 7
+        x ^= (x << 17) & mask
+        out += x.to_bytes(8, "little")
+    return bytes(out)
+
+
+def case_write_roundtrip(lab):
+    t, port, digest = setup(lab, incoming=FWD, outgoing=REV)
+    lba, count, seed = 1000, 3000, 0x1234567  # 1.5 MB: immediate, unsolicited and R2T data
+    rc, out = lab.wireboot([], creds(rev=REV) + "sanhook iscsi:127.0.0.1::%d:1:%s; sanwrite --lba %d --count %d "
+                           "--seed %d; sanhash --lba %d --count %d" % (port, IQN, lba, count, seed, lba, count))
+    expect(rc == 0 and "sanwrite: %d bytes" % (count * 512) in out, "write succeeds", out)
+    data = pattern(seed, count * 512)
+    expect("sha256 " + hashlib.sha256(data).hexdigest() in out, "reading back gives what was written", out)
+    with open(os.path.join(lab.dir, "lun1.img"), "rb") as f:
+        f.seek(lba * 512)
+        expect(f.read(count * 512) == data, "the target's backing file holds the pattern", "")
+
+
+def case_huge_sparse_lun(lab):
+    """A sparse LUN over 2 TiB: READ CAPACITY(16) and READ(16) at its very end."""
+    port = port_for(lab, 2)
+    t = Tgtd(lab, "127.0.0.1:%d" % port, 20000 + port % 1000)
+    t.start()
+    lab.procs.append(t)
+    img = os.path.join(lab.dir, "huge.img")
+    size = 3 << 40
+    with open(img, "wb") as f:
+        f.truncate(size)  # sparse: no disk space used
+        tail = os.urandom(1 << 20)
+        f.seek(size - len(tail))
+        f.write(tail)
+    t.target(1, IQN, [(1, img, None)])
+    blocks = size // 512
+    rc, out = lab.wireboot([], "sanhook iscsi:127.0.0.1::%d:1:%s; sanhash --lba %d --count 2048"
+                           % (port, IQN, blocks - 2048))
+    expect(rc == 0 and "(%d blocks of 512 bytes)" % blocks in out, "READ CAPACITY(16) geometry", out)
+    expect("sha256 " + hashlib.sha256(tail).hexdigest() in out, "the last MiB read with READ(16)", out)
+
+
+def case_digests(lab):
+    t, port, digest = setup(lab)
+    for key in ("HeaderDigest", "DataDigest"):  # tgtd accepts only None unless told otherwise
+        t.tgtadm("--op", "update", "--mode", "target", "--tid", "1", "--name", key, "--value", "CRC32C,None")
+    rc, out = sanhash(lab, port, "set iscsi-digests CRC32C; ")
+    m = hash_ok(rc, out, digest, "CRC32C header and data digests")
+    expect(", CRC32C digests" in out, "digests negotiated", out)
+    print("    64 MiB at %s MB/s with digests" % m.group(3))
+
+
+CASES = [("digests", case_digests), ("write-roundtrip", case_write_roundtrip), ("huge-sparse-lun", case_huge_sparse_lun), ("no-auth", case_no_auth), ("one-way-chap", case_one_way_chap), ("mutual-chap", case_mutual_chap),
          ("auth-failures", case_auth_failures), ("mutual-required", case_mutual_required),
          ("multi-lun-4k", case_multi_lun_4k), ("target-restart", case_target_restart), ("own-stack", case_own_stack)]
 

@@ -57,10 +57,11 @@ static int sanhook_exec(struct system *sys, int argc, char **argv)
 		return rc;
 	}
 	uint64_t mib = d->blocks * d->block_size >> 20;
-	console_printf(&sys->console, "SAN drive 0x%02x: %s %s %s, %llu MiB (%llu blocks of %u bytes), login %llu ms\n",
+	console_printf(&sys->console, "SAN drive 0x%02x: %s %s %s, %llu MiB (%llu blocks of %u bytes), login %llu ms%s\n",
 		       d->number, d->vendor, d->product, d->revision, (unsigned long long)mib,
 		       (unsigned long long)d->blocks, d->block_size,
-		       (unsigned long long)((loop_now(&sys->loop) - start) / NS_PER_MS));
+		       (unsigned long long)((loop_now(&sys->loop) - start) / NS_PER_MS),
+		       d->session.header_digest ? ", CRC32C digests" : "");
 	return 0;
 }
 
@@ -157,5 +158,68 @@ static int sanhash_exec(struct system *sys, int argc, char **argv)
 	console_printf(&sys->console, "sanhash: %llu bytes in %llu ms (%llu.%03llu MB/s) sha256 %s (%llu reconnects)\n",
 		       (unsigned long long)bytes, (unsigned long long)(ns / NS_PER_MS), (unsigned long long)(kbps / 1000),
 		       (unsigned long long)(kbps % 1000), hex, (unsigned long long)d->session.stats_reconnects);
+	return 0;
+}
+
+static int sanwrite_exec(struct system *sys, int argc, char **argv);
+const struct command cmd_sanwrite = {"sanwrite", "sanwrite [--drive N] --lba L --count N --seed S",
+				     "Write a reproducible test pattern to blocks of a SAN drive", sanwrite_exec};
+WB_REGISTER(commands, cmd_sanwrite);
+
+/*
+ * The pattern: xorshift64 (Marsaglia) from the seed, one 64-bit little-endian word per 8
+ * bytes, so a test can compute the same bytes and compare the disk with them.
+ */
+static void fill_pattern(uint8_t *buf, size_t len, uint64_t *state)
+{
+	for (size_t i = 0; i + 8 <= len; i += 8) {
+		uint64_t x = *state;
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		*state = x;
+		for (int b = 0; b < 8; b++)
+			buf[i + (size_t)b] = (uint8_t)(x >> (8 * b));
+	}
+}
+
+static int sanwrite_exec(struct system *sys, int argc, char **argv)
+{
+	static const struct option_spec specs[] = {
+		{"drive", 'd', OPTION_VALUE}, {"lba", 'l', OPTION_VALUE}, {"count", 'c', OPTION_VALUE}, {"seed", 's', OPTION_VALUE}};
+	struct parsed_options opts;
+	int rc = options_parse(sys, &cmd_sanwrite, specs, 4, argc, argv, 0, 0, &opts);
+	if (rc || opts.help)
+		return rc;
+	struct san_drive *d = drive_option(sys, "sanwrite", &opts, 0, &rc);
+	if (!d)
+		return rc;
+	unsigned long long lba, count, seed;
+	if (!opts.present[1] || !opts.present[2] || !opts.present[3] || parse_number(opts.value[1], d->blocks, &lba) ||
+	    parse_number(opts.value[2], d->blocks, &count) || parse_number(opts.value[3], ~0ULL, &seed) ||
+	    lba + count > d->blocks || seed == 0) {
+		console_puts(&sys->console, "sanwrite: --lba and --count must lie within the drive; --seed is not 0\n");
+		return -WBE_CMD_USAGE;
+	}
+	uint8_t *buf = wb_malloc(HASH_WINDOW);
+	if (!buf)
+		return -WBE_NOMEM;
+	uint64_t state = seed, per = HASH_WINDOW / d->block_size, done = 0, start = loop_now(&sys->loop);
+	while (rc == 0 && done < count) {
+		uint64_t n = count - done < per ? count - done : per;
+		fill_pattern(buf, n * d->block_size, &state);
+		rc = san_rw(sys, d, true, lba + done, n, buf);
+		done += n;
+	}
+	wb_free(buf);
+	if (rc) {
+		console_printf(&sys->console, "sanwrite: writing drive 0x%02x failed: %s\n", d->number, errors_message(rc));
+		return rc;
+	}
+	uint64_t ns = loop_now(&sys->loop) - start, bytes = count * d->block_size;
+	uint64_t kbps = ns / 1000 ? bytes * 1000 / (ns / 1000) : 0;
+	console_printf(&sys->console, "sanwrite: %llu bytes in %llu ms (%llu.%03llu MB/s)\n", (unsigned long long)bytes,
+		       (unsigned long long)(ns / NS_PER_MS), (unsigned long long)(kbps / 1000),
+		       (unsigned long long)(kbps % 1000));
 	return 0;
 }

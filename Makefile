@@ -172,6 +172,7 @@ fuzz: $(addprefix build/fuzz/,$(FUZZ_HARNESSES))
 bench: all build/tools/netswitch
 	python3 bench/tcp_host_bench.py
 	python3 bench/tcp_fw_bench.py
+	python3 bench/iscsi_bench.py
 
 demo: build/efi-x64/wireboot.efi build/efi-aa64/wireboot.efi
 	scripts/demo --arch $(ARCH) --firmware $(FIRMWARE)

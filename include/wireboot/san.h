@@ -13,6 +13,7 @@ struct system;
 
 #define SAN_FIRST_DRIVE 0x80
 #define SAN_CHUNK (256 * 1024) /* bytes per SCSI command of a large transfer */
+#define SAN_QUEUE_DEPTH 16     /* commands in flight at most */
 
 struct san_drive {
 	struct list_node link;
@@ -37,8 +38,10 @@ struct san_drive *san_find(struct system *sys, unsigned number);
 
 /**
  * san_rw() - read (@write false) or write @count blocks at @lba into/from @buf, in
- * SAN_CHUNK commands with up to the session's queue depth in flight. Returns 0 or an rc.
+ * SAN_CHUNK commands with up to @depth (1..SAN_QUEUE_DEPTH, 0: the maximum) in flight.
+ * Returns 0 or an rc.
  */
-int san_rw(struct system *sys, struct san_drive *d, bool write, uint64_t lba, uint64_t count, uint8_t *buf);
+int san_rw(struct system *sys, struct san_drive *d, bool write, uint64_t lba, uint64_t count, uint8_t *buf,
+	   unsigned depth);
 
 #endif

@@ -17,7 +17,6 @@
 #define LOGIN_WAIT_NS (60 * NS_PER_SEC)
 #define COMMAND_WAIT_NS (120 * NS_PER_SEC)
 #define UNIT_ATTENTION_RETRIES 8
-#define SAN_QUEUE_DEPTH 16
 #define SAN_RETRIES 10 /* reconnections per command, as iPXE's san-retries default */
 #define TRANSIENT_RETRIES 8 /* resubmissions of a command the device did not execute */
 
@@ -211,8 +210,11 @@ static bool any_done(void *arg)
 	return false;
 }
 
-int san_rw(struct system *sys, struct san_drive *d, bool write, uint64_t lba, uint64_t count, uint8_t *buf)
+int san_rw(struct system *sys, struct san_drive *d, bool write, uint64_t lba, uint64_t count, uint8_t *buf,
+	   unsigned depth)
 {
+	if (depth == 0 || depth > SAN_QUEUE_DEPTH)
+		depth = SAN_QUEUE_DEPTH;
 	if (lba > d->blocks || count > d->blocks - lba)
 		return -WBE_RANGE;
 	struct iscsi_task *slots = wb_zalloc(sizeof(*slots) * SAN_QUEUE_DEPTH);
@@ -226,7 +228,7 @@ int san_rw(struct system *sys, struct san_drive *d, bool write, uint64_t lba, ui
 	for (;;) {
 		/* collect what finished (every result is looked at, the last ones too), refill */
 		bool busy = false;
-		for (unsigned i = 0; i < SAN_QUEUE_DEPTH && rc == 0; i++) {
+		for (unsigned i = 0; i < depth && rc == 0; i++) {
 			struct iscsi_task *t = inflight[i];
 			if (t && !t->done) {
 				busy = true;

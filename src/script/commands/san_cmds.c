@@ -101,7 +101,7 @@ static int sanunhook_exec(struct system *sys, int argc, char **argv)
 }
 
 static int sanhash_exec(struct system *sys, int argc, char **argv);
-const struct command cmd_sanhash = {"sanhash", "sanhash [--drive N] [--lba L] [--count N]",
+const struct command cmd_sanhash = {"sanhash", "sanhash [--drive N] [--lba L] [--count N] [--depth D] [--discard]",
 				    "Read blocks of a SAN drive (all by default); print their SHA-256 and the rate",
 				    sanhash_exec};
 WB_REGISTER(commands, cmd_sanhash);
@@ -111,9 +111,10 @@ WB_REGISTER(commands, cmd_sanhash);
 static int sanhash_exec(struct system *sys, int argc, char **argv)
 {
 	static const struct option_spec specs[] = {
-		{"drive", 'd', OPTION_VALUE}, {"lba", 'l', OPTION_VALUE}, {"count", 'c', OPTION_VALUE}};
+		{"drive", 'd', OPTION_VALUE}, {"lba", 'l', OPTION_VALUE}, {"count", 'c', OPTION_VALUE}, {"depth", 'q', OPTION_VALUE},
+		{"discard", 'x', OPTION_FLAG}};
 	struct parsed_options opts;
-	int rc = options_parse(sys, &cmd_sanhash, specs, 3, argc, argv, 0, 0, &opts);
+	int rc = options_parse(sys, &cmd_sanhash, specs, 5, argc, argv, 0, 0, &opts);
 	if (rc || opts.help)
 		return rc;
 	struct san_drive *d = drive_option(sys, "sanhash", &opts, 0, &rc);
@@ -127,6 +128,11 @@ static int sanhash_exec(struct system *sys, int argc, char **argv)
 	}
 	if (!opts.present[2])
 		count = d->blocks - lba;
+	unsigned long long depth = SAN_QUEUE_DEPTH;
+	if (opts.present[3] && (parse_number(opts.value[3], SAN_QUEUE_DEPTH, &depth) || depth == 0)) {
+		console_printf(&sys->console, "sanhash: --depth is 1..%d commands in flight\n", SAN_QUEUE_DEPTH);
+		return -WBE_CMD_USAGE;
+	}
 	uint8_t *buf = wb_malloc(HASH_WINDOW);
 	if (!buf)
 		return -WBE_NOMEM;
@@ -135,8 +141,8 @@ static int sanhash_exec(struct system *sys, int argc, char **argv)
 	uint64_t per = HASH_WINDOW / d->block_size, done = 0, start = loop_now(&sys->loop);
 	while (rc == 0 && done < count) {
 		uint64_t n = count - done < per ? count - done : per;
-		rc = san_rw(sys, d, false, lba + done, n, buf);
-		if (rc == 0)
+		rc = san_rw(sys, d, false, lba + done, n, buf, (unsigned)depth);
+		if (rc == 0 && !opts.present[4])
 			br_sha256_update(&sha, buf, n * d->block_size);
 		done += n;
 	}
@@ -157,7 +163,8 @@ static int sanhash_exec(struct system *sys, int argc, char **argv)
 	uint64_t kbps = ns / 1000 ? bytes * 1000 / (ns / 1000) : 0;
 	console_printf(&sys->console, "sanhash: %llu bytes in %llu ms (%llu.%03llu MB/s) sha256 %s (%llu reconnects)\n",
 		       (unsigned long long)bytes, (unsigned long long)(ns / NS_PER_MS), (unsigned long long)(kbps / 1000),
-		       (unsigned long long)(kbps % 1000), hex, (unsigned long long)d->session.stats_reconnects);
+		       (unsigned long long)(kbps % 1000), opts.present[4] ? "not computed (--discard)" : hex,
+		       (unsigned long long)d->session.stats_reconnects);
 	return 0;
 }
 
@@ -208,7 +215,7 @@ static int sanwrite_exec(struct system *sys, int argc, char **argv)
 	while (rc == 0 && done < count) {
 		uint64_t n = count - done < per ? count - done : per;
 		fill_pattern(buf, n * d->block_size, &state);
-		rc = san_rw(sys, d, true, lba + done, n, buf);
+		rc = san_rw(sys, d, true, lba + done, n, buf, 0);
 		done += n;
 	}
 	wb_free(buf);

@@ -6,6 +6,7 @@
 #define WIREBOOT_SAN_H
 
 #include <stdint.h>
+#include "wireboot/blockdev.h"
 #include "wireboot/iscsi.h"
 #include "wireboot/list.h"
 
@@ -22,6 +23,8 @@ struct san_drive {
 	uint64_t blocks;
 	uint32_t block_size;
 	char vendor[9], product[17], revision[5];
+	struct blockdev blockdev; /* the drive behind a read cache: what firmware I/O goes through */
+	struct system *sys;
 };
 
 /**

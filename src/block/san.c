@@ -151,6 +151,21 @@ static int identify(struct system *sys, struct san_drive *d)
 	return 0;
 }
 
+static int cache_read(void *ctx, uint64_t lba, uint64_t count, uint8_t *buf)
+{
+	struct san_drive *d = ctx;
+	return san_rw(d->sys, d, false, lba, count, buf, 0);
+}
+
+static int cache_write(void *ctx, uint64_t lba, uint64_t count, const uint8_t *buf)
+{
+	struct san_drive *d = ctx;
+	/* san_rw() only reads from @buf when writing */
+	return san_rw(d->sys, d, true, lba, count, (uint8_t *)(uintptr_t)buf, 0);
+}
+
+static const struct blockdev_ops san_cache_ops = {cache_read, cache_write};
+
 int san_hook(struct system *sys, const char *uri, unsigned drive, struct san_drive **out)
 {
 	if (drive == 0)
@@ -181,6 +196,9 @@ int san_hook(struct system *sys, const char *uri, unsigned drive, struct san_dri
 		rc = d->session.error ? d->session.error : -WBE_ISCSI_LOGIN_PROTOCOL;
 	if (rc == 0)
 		rc = identify(sys, d);
+	d->sys = sys;
+	if (rc == 0)
+		rc = blockdev_init(&d->blockdev, &san_cache_ops, d, d->blocks, d->block_size);
 	if (rc) {
 		iscsi_session_stop(&d->session);
 		wb_free(d);
@@ -195,6 +213,7 @@ void san_unhook(struct system *sys, struct san_drive *d)
 {
 	(void)sys;
 	list_remove(&d->link);
+	blockdev_fini(&d->blockdev);
 	iscsi_session_stop(&d->session);
 	memset(d, 0, sizeof(*d));
 	wb_free(d);

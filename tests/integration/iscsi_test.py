@@ -64,6 +64,9 @@ def case_no_auth(lab):
     t, port, digest = setup(lab)
     rc, out = sanhash(lab, port)
     m = hash_ok(rc, out, digest, "no auth")
+    rc2, out2 = lab.wireboot([], "sanhook iscsi:127.0.0.1::%d:1:%s; sanhash --cached" % (port, IQN))
+    m2 = hash_ok(rc2, out2, digest, "4 KiB reads through the read cache")
+    print("    4 KiB reads through the cache and read-ahead: %s MB/s" % m2.group(3))
     expect("SAN drive 0x80: IET VIRTUAL-DISK" in out and "64 MiB (131072 blocks of 512 bytes)" in out, "geometry", out)
     print("    64 MiB at %s MB/s (host sockets)" % m.group(3))
 

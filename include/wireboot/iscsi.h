@@ -29,11 +29,25 @@ struct rng;
 #define ISCSI_SENSE_MAX 252
 #define ISCSI_OUR_MRDSL (256 * 1024) /* large Data-In PDUs: fewer headers, fewer copies */
 
-struct iscsi_config {
+#define ISCSI_MAX_PATHS 4
+
+/* One way to the LUN (a root path). */
+struct iscsi_path {
 	char host[256];
 	uint16_t port;
 	uint8_t lun[8];
 	char target[ISCSI_NAME_MAX];
+};
+
+struct iscsi_config {
+	/* the path in use (a redirect changes its address); the session moves to the next of
+	 * @paths when a connection to it fails (multipath failover) */
+	char host[256];
+	uint16_t port;
+	uint8_t lun[8];
+	char target[ISCSI_NAME_MAX];
+	struct iscsi_path paths[ISCSI_MAX_PATHS];
+	unsigned npaths, path;
 	char initiator[ISCSI_NAME_MAX];
 	/* CHAP: forward (the target checks us) and reverse (we check the target: mutual) */
 	char username[ISCSI_NAME_MAX], reverse_username[ISCSI_NAME_MAX];
@@ -124,7 +138,12 @@ struct iscsi_session {
 	uint8_t *tx;
 	size_t tx_head, tx_len, tx_size;
 
-	uint64_t stats_data_in_bytes, stats_reconnects;
+	/* keepalive (NOP-Out ping when the connection has been quiet, §11.18) */
+	uint64_t last_rx_ns, ping_deadline_ns;
+	uint32_t ping_itt;
+	bool ping_outstanding;
+
+	uint64_t stats_data_in_bytes, stats_reconnects, stats_pings;
 	unsigned chap_warnings;
 };
 

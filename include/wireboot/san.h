@@ -28,12 +28,13 @@ struct san_drive {
 };
 
 /**
- * san_hook() - log in to the root path @uri (iscsi:...) with the credentials in the settings
+ * san_hook() - log in to the first of @nuris root paths (iscsi:..., 1..ISCSI_MAX_PATHS ways to
+ * the same LUN: the others are failover paths) with the credentials in the settings
  * (username, password, reverse-username, reverse-password, initiator-iqn), wait until the LUN
  * answers (TEST UNIT READY, retried on UNIT ATTENTION), read its capacity and identity.
  * @drive: the drive number, or 0 for the next free one. Returns 0 and *@out, or an rc.
  */
-int san_hook(struct system *sys, const char *uri, unsigned drive, struct san_drive **out);
+int san_hook(struct system *sys, const char *const *uris, unsigned nuris, unsigned drive, struct san_drive **out);
 /** san_unhook() - log out and forget the drive. */
 void san_unhook(struct system *sys, struct san_drive *d);
 /** san_find() - hooked drive @number (0: the first one), or NULL. */

@@ -76,18 +76,30 @@ const struct setting_def san_setting_digests = {"iscsi-digests", &setting_type_s
 						"\"CRC32C\" to offer iSCSI header and data digests", false};
 WB_REGISTER(setting_defs, san_setting_digests);
 
-static int build_config(struct system *sys, const char *uri, struct iscsi_config *cfg)
+static int build_config(struct system *sys, const char *const *uris, unsigned nuris, struct iscsi_config *cfg)
 {
-	struct iscsi_rootpath rp;
-	int rc = iscsi_rootpath_parse(uri, &rp);
-	if (rc)
-		return rc;
 	memset(cfg, 0, sizeof(*cfg));
-	memcpy(cfg->host, rp.server, sizeof(cfg->host) < sizeof(rp.server) ? sizeof(cfg->host) : sizeof(rp.server));
-	cfg->host[sizeof(cfg->host) - 1] = '\0';
-	cfg->port = rp.port;
-	memcpy(cfg->lun, rp.lun, 8);
-	memcpy(cfg->target, rp.target, sizeof(cfg->target));
+	if (nuris == 0 || nuris > ISCSI_MAX_PATHS)
+		return -WBE_INVAL;
+	for (unsigned i = 0; i < nuris; i++) {
+		struct iscsi_rootpath rp;
+		int rc = iscsi_rootpath_parse(uris[i], &rp);
+		if (rc)
+			return rc;
+		struct iscsi_path *p = &cfg->paths[i];
+		size_t n = strlen(rp.server);
+		if (n >= sizeof(p->host))
+			return -WBE_ISCSI_ROOTPATH_SERVER;
+		memcpy(p->host, rp.server, n + 1);
+		p->port = rp.port;
+		memcpy(p->lun, rp.lun, 8);
+		memcpy(p->target, rp.target, sizeof(p->target));
+	}
+	cfg->npaths = nuris;
+	memcpy(cfg->host, cfg->paths[0].host, sizeof(cfg->host));
+	cfg->port = cfg->paths[0].port;
+	memcpy(cfg->lun, cfg->paths[0].lun, 8);
+	memcpy(cfg->target, cfg->paths[0].target, sizeof(cfg->target));
 	fetch_text(sys, "initiator-iqn", cfg->initiator, sizeof(cfg->initiator));
 	if (!cfg->initiator[0]) {
 		/* like iPXE's default, with our name: an IQN made unique by the first MAC */
@@ -166,7 +178,7 @@ static int cache_write(void *ctx, uint64_t lba, uint64_t count, const uint8_t *b
 
 static const struct blockdev_ops san_cache_ops = {cache_read, cache_write};
 
-int san_hook(struct system *sys, const char *uri, unsigned drive, struct san_drive **out)
+int san_hook(struct system *sys, const char *const *uris, unsigned nuris, unsigned drive, struct san_drive **out)
 {
 	if (drive == 0)
 		for (drive = SAN_FIRST_DRIVE; san_find(sys, drive); drive++)
@@ -177,7 +189,7 @@ int san_hook(struct system *sys, const char *uri, unsigned drive, struct san_dri
 	if (!d)
 		return -WBE_NOMEM;
 	struct iscsi_config *cfg = wb_malloc(sizeof(*cfg));
-	int rc = cfg ? build_config(sys, uri, cfg) : -WBE_NOMEM;
+	int rc = cfg ? build_config(sys, uris, nuris, cfg) : -WBE_NOMEM;
 	if (rc == 0)
 		rc = iscsi_session_start(&d->session, cfg, sys->transport, &sys->loop, &sys->log, sys->rng);
 	if (cfg) {

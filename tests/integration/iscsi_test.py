@@ -220,7 +220,39 @@ def case_digests(lab):
     print("    64 MiB at %s MB/s with digests" % m.group(3))
 
 
-CASES = [("digests", case_digests), ("write-roundtrip", case_write_roundtrip), ("huge-sparse-lun", case_huge_sparse_lun), ("no-auth", case_no_auth), ("one-way-chap", case_one_way_chap), ("mutual-chap", case_mutual_chap),
+def case_multipath_failover(lab):
+    """Two portals (two tgtd) serving the same image: the first dies mid-read, the read goes
+    on through the second path."""
+    t1, port1, digest = setup(lab, size_mib=256)
+    port2 = port_for(lab, 3)
+    t2 = Tgtd(lab, "127.0.0.1:%d" % port2, 20000 + port2 % 1000 + 500)
+    t2.start()
+    lab.procs.append(t2)
+    t2.target(1, IQN, [(1, os.path.join(lab.dir, "lun1.img"), None)])
+    from netlab import WIREBOOT
+    p = subprocess.Popen([WIREBOOT, "--exec", "sanhook iscsi:127.0.0.1::%d:1:%s iscsi:127.0.0.1::%d:1:%s; sanhash"
+                          % (port1, IQN, port2, IQN)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    out = ""
+    for line in p.stdout:
+        out += line
+        if line.startswith("SAN drive"):
+            break
+    time.sleep(0.1)
+    t1.kill()  # and it stays dead
+    rest, _ = p.communicate(timeout=300)
+    out += rest
+    hash_ok(p.returncode, out, digest, "read across a path failover")
+    expect("switching to path 2: 127.0.0.1:%d" % port2 in out, "the second path took over", out)
+
+
+def case_keepalive(lab):
+    t, port, digest = setup(lab, size_mib=4)
+    rc, out = lab.wireboot([], "debug iscsi; sanhook iscsi:127.0.0.1::%d:1:%s; sleep 7; sanhash" % (port, IQN))
+    hash_ok(rc, out, digest, "read after an idle period")
+    expect("keepalive ping sent" in out and "keepalive ping answered" in out, "NOP-Out ping answered by NOP-In", out)
+
+
+CASES = [("keepalive", case_keepalive), ("multipath-failover", case_multipath_failover), ("digests", case_digests), ("write-roundtrip", case_write_roundtrip), ("huge-sparse-lun", case_huge_sparse_lun), ("no-auth", case_no_auth), ("one-way-chap", case_one_way_chap), ("mutual-chap", case_mutual_chap),
          ("auth-failures", case_auth_failures), ("mutual-required", case_mutual_required),
          ("multi-lun-4k", case_multi_lun_4k), ("target-restart", case_target_restart), ("own-stack", case_own_stack)]
 

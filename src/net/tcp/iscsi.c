@@ -32,6 +32,8 @@
 #define RECONNECT_DELAY_NS (500 * NS_PER_MS)
 #define OUR_MAX_BURST (1024 * 1024)
 #define OUR_FIRST_BURST (256 * 1024)
+#define KEEPALIVE_IDLE_NS (5 * NS_PER_SEC)     /* ping after this long without a byte */
+#define KEEPALIVE_TIMEOUT_NS (10 * NS_PER_SEC) /* no answer: the connection is dead */
 
 static void conn_failed(struct iscsi_session *s, int rc);
 
@@ -449,6 +451,8 @@ static void enter_full_feature(struct iscsi_session *s, const struct iscsi_bhs *
 	s->tsih = b->login.tsih;
 	s->state = ISCSI_FULL_FEATURE;
 	s->failures = 0;
+	s->last_rx_ns = loop_now(s->loop);
+	s->ping_outstanding = false;
 	s->framer.header_digest = s->header_digest;
 	s->framer.data_digest = s->data_digest;
 	if (s->logins++)
@@ -696,8 +700,13 @@ static void handle_pdu(struct iscsi_session *s, const struct iscsi_bhs *b, const
 	}
 	case ISCSI_OP_NOP_IN: {
 		update_sn(s, b, b->itt != ISCSI_RESERVED_TAG);
+		if (s->ping_outstanding && b->itt == s->ping_itt) {
+			s->ping_outstanding = false;
+			log_msg(s->log, LOG_DEBUG, "iscsi", "keepalive ping answered");
+			return;
+		}
 		if (b->ttt == ISCSI_RESERVED_TAG)
-			return; /* an answer to a ping of ours, or a notice */
+			return; /* a notice */
 		/* §11.19: the target pings us: answer with its TTT and its data */
 		if (tx_space(s) < pdu_bytes(s, len))
 			return;
@@ -751,6 +760,7 @@ static void receive(struct iscsi_session *s)
 		const uint8_t *in = stream_peek(s->stream, &avail);
 		if (!in)
 			return;
+		s->last_rx_ns = loop_now(s->loop);
 		size_t used = 0;
 		for (;;) { /* until the framer needs more input: an END may follow the last byte */
 			struct iscsi_frame fr;
@@ -855,6 +865,16 @@ static void conn_failed(struct iscsi_session *s, int rc)
 	if (rc)
 		log_msg(s->log, LOG_WARN, "iscsi", "connection to %s lost (%s); logging in again", s->cfg.host,
 			errors_message(rc));
+	if (rc && s->cfg.npaths > 1) {
+		/* multipath: try the next way to the LUN (the same session, re-established there) */
+		s->cfg.path = (s->cfg.path + 1) % s->cfg.npaths;
+		const struct iscsi_path *p = &s->cfg.paths[s->cfg.path];
+		memcpy(s->cfg.host, p->host, sizeof(s->cfg.host));
+		s->cfg.port = p->port;
+		memcpy(s->cfg.lun, p->lun, sizeof(s->cfg.lun));
+		memcpy(s->cfg.target, p->target, sizeof(s->cfg.target));
+		log_msg(s->log, LOG_INFO, "iscsi", "switching to path %u: %s:%u", s->cfg.path + 1, s->cfg.host, s->cfg.port);
+	}
 	s->failures++;
 	s->state = ISCSI_IDLE;
 	s->state_deadline_ns = loop_now(s->loop) + (rc ? RECONNECT_DELAY_NS : 0);
@@ -907,6 +927,28 @@ static void step(struct process *proc)
 		return;
 	}
 	if (s->state == ISCSI_FULL_FEATURE) {
+		if (s->ping_outstanding && now > s->ping_deadline_ns) {
+			conn_failed(s, -WBE_TIMEDOUT); /* the target stopped answering: log in again */
+			return;
+		}
+		if (!s->ping_outstanding && now - s->last_rx_ns > KEEPALIVE_IDLE_NS &&
+		    tx_space(s) >= pdu_bytes(s, 0)) {
+			/* a quiet connection may be dead (a target rebooted, a NAT forgot us): ping */
+			struct iscsi_bhs b = {0};
+			b.opcode = ISCSI_OP_NOP_OUT;
+			b.immediate = true;
+			b.itt = s->ping_itt = s->next_itt++;
+			if (s->next_itt == ISCSI_RESERVED_TAG)
+				s->next_itt = 0;
+			b.ttt = ISCSI_RESERVED_TAG;
+			b.cmd_sn = s->cmd_sn;
+			b.exp_stat_sn = s->exp_stat_sn;
+			send_pdu(s, &b, NULL, 0);
+			s->ping_outstanding = true;
+			s->ping_deadline_ns = now + KEEPALIVE_TIMEOUT_NS;
+			s->stats_pings++;
+			log_msg(s->log, LOG_DEBUG, "iscsi", "keepalive ping sent");
+		}
 		list_for_each_safe(pos, tmp, &s->active) {
 			struct iscsi_task *t = list_entry(pos, struct iscsi_task, link);
 			if (t->write && t->out_offset < t->out_end)

@@ -33,7 +33,7 @@ static int parse_number(const char *text, unsigned long long max, unsigned long 
 }
 
 static int sanhook_exec(struct system *sys, int argc, char **argv);
-const struct command cmd_sanhook = {"sanhook", "sanhook [--drive N] <iscsi:server:protocol:port:LUN:target>",
+const struct command cmd_sanhook = {"sanhook", "sanhook [--drive N] <iscsi:server:protocol:port:LUN:target>...",
 				    "Attach an iSCSI LUN as a SAN drive (credentials from the settings)", sanhook_exec};
 WB_REGISTER(commands, cmd_sanhook);
 
@@ -41,7 +41,7 @@ static int sanhook_exec(struct system *sys, int argc, char **argv)
 {
 	static const struct option_spec specs[] = {{"drive", 'd', OPTION_VALUE}};
 	struct parsed_options opts;
-	int rc = options_parse(sys, &cmd_sanhook, specs, 1, argc, argv, 1, 1, &opts);
+	int rc = options_parse(sys, &cmd_sanhook, specs, 1, argc, argv, 1, ISCSI_MAX_PATHS, &opts);
 	if (rc || opts.help)
 		return rc;
 	unsigned long long drive = 0;
@@ -51,7 +51,8 @@ static int sanhook_exec(struct system *sys, int argc, char **argv)
 	}
 	struct san_drive *d;
 	uint64_t start = loop_now(&sys->loop);
-	rc = san_hook(sys, argv[opts.first_arg], (unsigned)drive, &d);
+	rc = san_hook(sys, (const char *const *)&argv[opts.first_arg], (unsigned)(argc - opts.first_arg), (unsigned)drive,
+		      &d);
 	if (rc) {
 		console_printf(&sys->console, "sanhook: %s: %s\n", argv[opts.first_arg], errors_message(rc));
 		return rc;

@@ -14,7 +14,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from netlab import Lab, Tgtd, random_file  # noqa: E402
+from netlab import Lab, Tgtd, free_udp_ports, random_file  # noqa: E402
 
 IQN = "iqn.2026-11.test:boot"
 FWD = ("iuser", "ipassword1234")
@@ -252,7 +252,29 @@ def case_keepalive(lab):
     expect("keepalive ping sent" in out and "keepalive ping answered" in out, "NOP-Out ping answered by NOP-In", out)
 
 
-CASES = [("keepalive", case_keepalive), ("multipath-failover", case_multipath_failover), ("digests", case_digests), ("write-roundtrip", case_write_roundtrip), ("huge-sparse-lun", case_huge_sparse_lun), ("no-auth", case_no_auth), ("one-way-chap", case_one_way_chap), ("mutual-chap", case_mutual_chap),
+def case_lossy_switch(lab):
+    """Our own stack through the test switch dropping, reordering and duplicating 1% of frames."""
+    ns = lab.netns("ls")
+    a, b = free_udp_ports(2)
+    tap = "%sls" % lab.tag[-6:]
+    lab.netswitch(["udp:127.0.0.1:%d:127.0.0.1:%d" % (a, b), "tap:" + tap],
+                  ["--loss", "1", "--reorder", "1", "--dup", "1", "--seed", "77"])
+    lab.move_tap(tap, ns, "10.77.0.1/24")
+    port = port_for(lab, 4)
+    t = Tgtd(lab, "10.77.0.1:%d" % port, 20000 + port % 1000, ns=ns)
+    t.start()
+    lab.procs.append(t)
+    img = os.path.join(lab.dir, "lun1.img")
+    digest = random_file(img, 64 << 20)
+    t.target(1, IQN, [(1, img, None)], FWD, REV)
+    rc, out = lab.wireboot(["--dgram", "127.0.0.1:%d,127.0.0.1:%d" % (b, a)],
+                           "ifopen net0; set net0/ip:ipv4 10.77.0.2; set net0/netmask:ipv4 255.255.255.0; "
+                           "%ssanhook iscsi:10.77.0.1::%d:1:%s; sanhash" % (creds(rev=REV), port, IQN), timeout=600)
+    m = hash_ok(rc, out, digest, "iSCSI through 1% loss, reordering and duplication")
+    print("    64 MiB at %s MB/s through the lossy switch" % m.group(3))
+
+
+CASES = [("lossy-switch", case_lossy_switch), ("keepalive", case_keepalive), ("multipath-failover", case_multipath_failover), ("digests", case_digests), ("write-roundtrip", case_write_roundtrip), ("huge-sparse-lun", case_huge_sparse_lun), ("no-auth", case_no_auth), ("one-way-chap", case_one_way_chap), ("mutual-chap", case_mutual_chap),
          ("auth-failures", case_auth_failures), ("mutual-required", case_mutual_required),
          ("multi-lun-4k", case_multi_lun_4k), ("target-restart", case_target_restart), ("own-stack", case_own_stack)]
 

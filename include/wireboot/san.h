@@ -23,6 +23,8 @@ struct san_drive {
 	uint64_t blocks;
 	uint32_t block_size;
 	char vendor[9], product[17], revision[5];
+	char serial[64];     /* VPD page 0x80, "" when the device has none */
+	unsigned target_luns; /* how many LUNs REPORT LUNS lists (0 if it failed) */
 	struct blockdev blockdev; /* the drive behind a read cache: what firmware I/O goes through */
 	struct system *sys;
 };
@@ -35,6 +37,9 @@ struct san_drive {
  * @drive: the drive number, or 0 for the next free one. Returns 0 and *@out, or an rc.
  */
 int san_hook(struct system *sys, const char *const *uris, unsigned nuris, unsigned drive, struct san_drive **out);
+/** san_sync() - SYNCHRONIZE CACHE of the whole drive (after writes). 0 or rc. */
+int san_sync(struct system *sys, struct san_drive *d);
+
 /** san_unhook() - log out and forget the drive. */
 void san_unhook(struct system *sys, struct san_drive *d);
 /** san_find() - hooked drive @number (0: the first one), or NULL. */

@@ -160,6 +160,16 @@ static int identify(struct system *sys, struct san_drive *d)
 		memcpy(d->product, inq.product, sizeof(d->product) - 1);
 		memcpy(d->revision, inq.revision, sizeof(d->revision) - 1);
 	}
+	/* optional identity: a device without these pages is still usable */
+	scsi_cdb_inquiry(cdb, true, 0x80, sizeof(buf));
+	if (simple_command(sys, d, cdb, buf, sizeof(buf), &got) != 0 ||
+	    scsi_parse_vpd_serial(buf, got, d->serial, sizeof(d->serial)) < 0)
+		d->serial[0] = '\0';
+	size_t listed = 0;
+	scsi_cdb_report_luns(cdb, sizeof(buf));
+	if (simple_command(sys, d, cdb, buf, sizeof(buf), &got) == 0 &&
+	    scsi_parse_report_luns(buf, got, NULL, 0, &listed) >= 0)
+		d->target_luns = (unsigned)listed;
 	return 0;
 }
 
@@ -219,6 +229,13 @@ int san_hook(struct system *sys, const char *const *uris, unsigned nuris, unsign
 	list_add_tail(&sys->san_drives, &d->link);
 	*out = d;
 	return 0;
+}
+
+int san_sync(struct system *sys, struct san_drive *d)
+{
+	uint8_t cdb[SCSI_CDB_MAX];
+	scsi_cdb_sync_cache(cdb, 0, 0); /* 0 blocks: to the end of the device (SBC-3) */
+	return simple_command(sys, d, cdb, NULL, 0, NULL);
 }
 
 void san_unhook(struct system *sys, struct san_drive *d)

@@ -120,6 +120,8 @@ def case_multi_lun_4k(lab):
     t, port, _ = setup(lab, luns=[(1, img1, None), (2, img2, 4096)])
     rc, out = sanhash(lab, port, lun=2)
     hash_ok(rc, out, d2, "LUN 2 with 4096-byte blocks")
+    expect("target lists 3 LUNs" in out, "REPORT LUNS (LUN 0 controller, 1, 2)", out)
+    expect(re.search(r"serial [^\s(]+,", out), "VPD 0x80 serial number", out)
     expect("32 MiB (8192 blocks of 4096 bytes)" in out, "4096-byte geometry", out)
 
 

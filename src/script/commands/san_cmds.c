@@ -63,6 +63,8 @@ static int sanhook_exec(struct system *sys, int argc, char **argv)
 		       (unsigned long long)d->blocks, d->block_size,
 		       (unsigned long long)((loop_now(&sys->loop) - start) / NS_PER_MS),
 		       d->session.header_digest ? ", CRC32C digests" : "");
+	console_printf(&sys->console, "  serial %s, target lists %u LUN%s\n", d->serial[0] ? d->serial : "(none)",
+		       d->target_luns, d->target_luns == 1 ? "" : "s");
 	return 0;
 }
 
@@ -228,6 +230,8 @@ static int sanwrite_exec(struct system *sys, int argc, char **argv)
 		done += n;
 	}
 	wb_free(buf);
+	if (rc == 0)
+		rc = san_sync(sys, d); /* the data is on the medium before we say it is written */
 	if (rc) {
 		console_printf(&sys->console, "sanwrite: writing drive 0x%02x failed: %s\n", d->number, errors_message(rc));
 		return rc;

@@ -276,7 +276,59 @@ def case_lossy_switch(lab):
     print("    64 MiB at %s MB/s through the lossy switch" % m.group(3))
 
 
-CASES = [("lossy-switch", case_lossy_switch), ("keepalive", case_keepalive), ("multipath-failover", case_multipath_failover), ("digests", case_digests), ("write-roundtrip", case_write_roundtrip), ("huge-sparse-lun", case_huge_sparse_lun), ("no-auth", case_no_auth), ("one-way-chap", case_one_way_chap), ("mutual-chap", case_mutual_chap),
+def case_istgt_mutual(lab):
+    """The second real target: istgt, with mutual CHAP required by its configuration."""
+    port = port_for(lab, 5)
+    img = os.path.join(lab.dir, "istgt.img")
+    digest = random_file(img, 32 << 20)
+    conf, auth = os.path.join(lab.dir, "istgt.conf"), os.path.join(lab.dir, "auth.conf")
+    with open(auth, "w") as f:
+        f.write('[AuthGroup1]\n  Auth "%s" "%s" "%s" "%s"\n' % (FWD + REV))
+    with open(conf, "w") as f:
+        f.write("""[Global]
+  NodeBase "iqn.2026-11.test"
+  PidFile %(dir)s/istgt.pid
+  AuthFile %(auth)s
+  MediaDirectory %(dir)s
+  Timeout 30
+  NopInInterval 20
+  DiscoveryAuthMethod None
+  MaxSessions 4
+  MaxConnections 2
+[UnitControl]
+  AuthMethod CHAP Mutual
+  AuthGroup AuthGroup1
+[PortalGroup1]
+  Portal DA1 127.0.0.1:%(port)d
+[InitiatorGroup1]
+  InitiatorName "ALL"
+  Netmask 127.0.0.1/32
+[LogicalUnit1]
+  TargetName disk
+  Mapping PortalGroup1 InitiatorGroup1
+  AuthMethod CHAP Mutual
+  AuthGroup AuthGroup1
+  UseDigest Auto
+  UnitType Disk
+  LUN0 Storage %(img)s 32MB
+""" % {"dir": lab.dir, "auth": auth, "port": port, "img": img})
+    p = lab.spawn(["istgt", "-D", "-c", conf, "-p", os.path.join(lab.dir, "istgt.pid")], name="istgt")
+    import socket
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), 0.2).close()
+            break
+        except OSError:
+            time.sleep(0.1)
+    target = "iscsi:127.0.0.1::%d:0:iqn.2026-11.test:disk" % port
+    rc, out = lab.wireboot([], creds(rev=REV) + "sanhook %s; sanhash" % target)
+    hash_ok(rc, out, digest, "istgt with mutual CHAP")
+    rc, out = lab.wireboot([], creds(rev=("tuser", "wrongreverse99")) + "sanhook %s" % target)
+    expect(rc != 0 and "Error 0x0c15" in out, "istgt impostor check (wrong reverse secret)", out)
+
+
+CASES = [("istgt-mutual", case_istgt_mutual), ("lossy-switch", case_lossy_switch), ("keepalive", case_keepalive), ("multipath-failover", case_multipath_failover), ("digests", case_digests), ("write-roundtrip", case_write_roundtrip), ("huge-sparse-lun", case_huge_sparse_lun), ("no-auth", case_no_auth), ("one-way-chap", case_one_way_chap), ("mutual-chap", case_mutual_chap),
          ("auth-failures", case_auth_failures), ("mutual-required", case_mutual_required),
          ("multi-lun-4k", case_multi_lun_4k), ("target-restart", case_target_restart), ("own-stack", case_own_stack)]
 

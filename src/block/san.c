@@ -72,6 +72,25 @@ static size_t fetch_secret(struct system *sys, const char *name, uint8_t *buf, s
 	return n > 0 && (size_t)n <= size ? (size_t)n : 0;
 }
 
+/* Integer settings are stored big-endian, as iPXE's; an unset or malformed one gives the default. */
+static unsigned fetch_unsigned(struct system *sys, const char *name, unsigned fallback)
+{
+	uint8_t raw[4];
+	struct setting_name sn = {.scope = NULL};
+	memcpy(sn.name, name, strlen(name) + 1);
+	int n = settings_fetch(&sys->settings, &sn, raw, sizeof(raw), NULL);
+	if (n <= 0 || (size_t)n > sizeof(raw))
+		return fallback;
+	unsigned v = 0;
+	for (int i = 0; i < n; i++)
+		v = v << 8 | raw[i];
+	return v;
+}
+
+const struct setting_def san_setting_retries = {"san-retries", &setting_type_uint8,
+						"reconnections per SAN command before it fails (default 10)", false};
+WB_REGISTER(setting_defs, san_setting_retries);
+
 const struct setting_def san_setting_digests = {"iscsi-digests", &setting_type_string,
 						"\"CRC32C\" to offer iSCSI header and data digests", false};
 WB_REGISTER(setting_defs, san_setting_digests);
@@ -119,7 +138,7 @@ static int build_config(struct system *sys, const char *const *uris, unsigned nu
 	fetch_text(sys, "iscsi-digests", digests, sizeof(digests));
 	cfg->digests = strcmp(digests, "CRC32C") == 0 || strcmp(digests, "crc32c") == 0;
 	cfg->queue_depth = SAN_QUEUE_DEPTH;
-	cfg->retries = SAN_RETRIES;
+	cfg->retries = fetch_unsigned(sys, "san-retries", SAN_RETRIES);
 	return 0;
 }
 

@@ -137,7 +137,6 @@ def case_target_restart(lab):
         out += line
         if line.startswith("SAN drive"):
             break
-    time.sleep(0.1)
     t.kill()
     time.sleep(1.0)
     t.start()
@@ -147,6 +146,26 @@ def case_target_restart(lab):
     hash_ok(p.returncode, out, digest, "read across a target restart")
     m = re.search(r"\((\d+) reconnects\)", out)
     expect(m and int(m.group(1)) >= 1, "the session reconnected", out)
+
+
+def case_no_retries(lab):
+    """san-retries 0: a lost connection fails the read at once, with a searchable error code."""
+    t, port, digest = setup(lab, size_mib=256)
+    from netlab import WIREBOOT
+    p = subprocess.Popen([WIREBOOT, "--exec", "set san-retries 0; show san-retries; sanhook iscsi:127.0.0.1::%d:1:%s; sanhash"
+                          % (port, IQN)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    out = ""
+    for line in p.stdout:
+        out += line
+        if line.startswith("SAN drive"):
+            break
+    t.kill()
+    rest, _ = p.communicate(timeout=120)
+    out += rest
+    expect(p.returncode != 0, "the read failed", out)
+    expect("san-retries = 0" in out, "the setting reads back as 0", out)
+    expect("docs/errors.md#wbe_iscsi_connection_lost" in out, "the error names the lost connection and its doc anchor", out)
+    expect(digest not in out, "no digest was printed for a failed read", out)
 
 
 def case_own_stack(lab):
@@ -328,7 +347,7 @@ def case_istgt_mutual(lab):
     expect(rc != 0 and "Error 0x0c15" in out, "istgt impostor check (wrong reverse secret)", out)
 
 
-CASES = [("istgt-mutual", case_istgt_mutual), ("lossy-switch", case_lossy_switch), ("keepalive", case_keepalive), ("multipath-failover", case_multipath_failover), ("digests", case_digests), ("write-roundtrip", case_write_roundtrip), ("huge-sparse-lun", case_huge_sparse_lun), ("no-auth", case_no_auth), ("one-way-chap", case_one_way_chap), ("mutual-chap", case_mutual_chap),
+CASES = [("no-retries", case_no_retries), ("istgt-mutual", case_istgt_mutual), ("lossy-switch", case_lossy_switch), ("keepalive", case_keepalive), ("multipath-failover", case_multipath_failover), ("digests", case_digests), ("write-roundtrip", case_write_roundtrip), ("huge-sparse-lun", case_huge_sparse_lun), ("no-auth", case_no_auth), ("one-way-chap", case_one_way_chap), ("mutual-chap", case_mutual_chap),
          ("auth-failures", case_auth_failures), ("mutual-required", case_mutual_required),
          ("multi-lun-4k", case_multi_lun_4k), ("target-restart", case_target_restart), ("own-stack", case_own_stack)]
 

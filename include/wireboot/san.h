@@ -14,7 +14,7 @@ struct system;
 
 #define SAN_FIRST_DRIVE 0x80
 #define SAN_CHUNK (256 * 1024) /* bytes per SCSI command of a large transfer */
-#define SAN_QUEUE_DEPTH 16     /* commands in flight at most */
+#define SAN_QUEUE_DEPTH 32     /* commands in flight at most */
 
 struct san_drive {
 	struct list_node link;
@@ -52,5 +52,23 @@ struct san_drive *san_find(struct system *sys, unsigned number);
  */
 int san_rw(struct system *sys, struct san_drive *d, bool write, uint64_t lba, uint64_t count, uint8_t *buf,
 	   unsigned depth);
+
+/** One SCSI command of a san_run(): @count blocks at @lba, to or from @buf (@count * block size). */
+struct san_request {
+	uint64_t lba;
+	uint32_t count;
+	uint8_t *buf;
+};
+/** The next command of a san_run() in *@req: true, or false when there are no more. */
+typedef bool (*san_next_fn)(void *ctx, struct san_request *req);
+
+/**
+ * san_run() - read or write the requests @next_request gives, with up to @depth
+ * (1..SAN_QUEUE_DEPTH, 0: the maximum) in flight, until it says there are no more or one
+ * fails. A request outside the drive or of 0 blocks fails with -WBE_RANGE. Returns 0 or the
+ * first rc; commands still in flight on failure are cancelled before it returns.
+ */
+int san_run(struct system *sys, struct san_drive *d, bool write, san_next_fn next_request, void *ctx,
+	    unsigned depth);
 
 #endif

@@ -277,20 +277,17 @@ static bool any_done(void *arg)
 	return false;
 }
 
-int san_rw(struct system *sys, struct san_drive *d, bool write, uint64_t lba, uint64_t count, uint8_t *buf,
-	   unsigned depth)
+int san_run(struct system *sys, struct san_drive *d, bool write, san_next_fn next_request, void *ctx,
+	    unsigned depth)
 {
 	if (depth == 0 || depth > SAN_QUEUE_DEPTH)
 		depth = SAN_QUEUE_DEPTH;
-	if (lba > d->blocks || count > d->blocks - lba)
-		return -WBE_RANGE;
 	struct iscsi_task *slots = wb_zalloc(sizeof(*slots) * SAN_QUEUE_DEPTH);
 	struct iscsi_task *inflight[SAN_QUEUE_DEPTH] = {0};
 	unsigned retries[SAN_QUEUE_DEPTH] = {0};
 	if (!slots)
 		return -WBE_NOMEM;
-	uint64_t per_cmd = SAN_CHUNK / d->block_size ? SAN_CHUNK / d->block_size : 1;
-	uint64_t next = 0;
+	bool more = true;
 	int rc = 0;
 	for (;;) {
 		/* collect what finished (every result is looked at, the last ones too), refill */
@@ -316,21 +313,27 @@ int san_rw(struct system *sys, struct san_drive *d, bool write, uint64_t lba, ui
 					rc = -WBE_SCSI_DATA_MALFORMED; /* the target sent less than a whole read */
 				inflight[i] = NULL;
 			}
-			if (rc || next >= count)
+			if (rc || !more)
 				continue;
-			uint64_t n = count - next < per_cmd ? count - next : per_cmd;
+			struct san_request req;
+			more = next_request(ctx, &req);
+			if (!more)
+				continue;
+			if (req.count == 0 || req.lba > d->blocks || req.count > d->blocks - req.lba) {
+				rc = -WBE_RANGE;
+				continue;
+			}
 			t = &slots[i];
 			memset(t, 0, sizeof(*t));
 			retries[i] = 0;
 			if (write)
-				scsi_cdb_write(t->cdb, lba + next, (uint32_t)n, false);
+				scsi_cdb_write(t->cdb, req.lba, req.count, false);
 			else
-				scsi_cdb_read(t->cdb, lba + next, (uint32_t)n);
+				scsi_cdb_read(t->cdb, req.lba, req.count);
 			t->read = !write;
 			t->write = write;
-			t->buffer = buf + next * d->block_size;
-			t->length = (uint32_t)(n * d->block_size);
-			next += n;
+			t->buffer = req.buf;
+			t->length = req.count * d->block_size;
 			inflight[i] = t;
 			iscsi_submit(&d->session, t);
 			busy = true;
@@ -345,4 +348,34 @@ int san_rw(struct system *sys, struct san_drive *d, bool write, uint64_t lba, ui
 			iscsi_cancel(&d->session, inflight[i]);
 	wb_free(slots);
 	return rc;
+}
+
+/* san_rw's requests: the range in SAN_CHUNK pieces, in order */
+struct sequential {
+	uint64_t lba, count, next, per_cmd;
+	uint32_t block_size;
+	uint8_t *buf;
+};
+
+static bool next_sequential(void *ctx, struct san_request *req)
+{
+	struct sequential *seq = ctx;
+	if (seq->next >= seq->count)
+		return false;
+	uint64_t n = seq->count - seq->next < seq->per_cmd ? seq->count - seq->next : seq->per_cmd;
+	req->lba = seq->lba + seq->next;
+	req->count = (uint32_t)n;
+	req->buf = seq->buf + seq->next * seq->block_size;
+	seq->next += n;
+	return true;
+}
+
+int san_rw(struct system *sys, struct san_drive *d, bool write, uint64_t lba, uint64_t count, uint8_t *buf,
+	   unsigned depth)
+{
+	if (lba > d->blocks || count > d->blocks - lba)
+		return -WBE_RANGE;
+	struct sequential seq = {.lba = lba, .count = count, .block_size = d->block_size, .buf = buf,
+				 .per_cmd = SAN_CHUNK / d->block_size ? SAN_CHUNK / d->block_size : 1};
+	return san_run(sys, d, write, next_sequential, &seq, depth);
 }

@@ -125,6 +125,27 @@ def case_multi_lun_4k(lab):
     expect("32 MiB (8192 blocks of 4096 bytes)" in out, "4096-byte geometry", out)
 
 
+def case_window_and_random(lab):
+    """32 commands in flight read the right bytes; random 4 KiB reads on 512- and 4096-byte LUNs."""
+    img2 = os.path.join(lab.dir, "lun2.img")
+    random_file(img2, 16 << 20)
+    img1 = os.path.join(lab.dir, "lun1.img")  # setup() writes it (64 MiB) and returns its digest
+    t, port, d1 = setup(lab, luns=[(1, img1, None), (2, img2, 4096)])
+    rc, out = lab.wireboot([], "sanhook iscsi:127.0.0.1::%d:1:%s; sanhash --depth 32; sanhash --random 3000 --depth 32; "
+                           "sanhash --random 500 --depth 1 --lba 1000 --count 8" % (port, IQN))
+    hash_ok(rc, out, d1, "32 commands in flight")
+    runs = re.findall(r"sanhash: (\d+) random reads of (\d+) bytes in \d+ ms \((\d+) IOPS\)", out)
+    expect(len(runs) == 2 and runs[0][:2] == ("3000", "4096") and runs[1][:2] == ("500", "4096"),
+           "random reads of 4 KiB, also confined to a one-read range", out)
+    expect(all(int(r[2]) > 0 for r in runs), "an IOPS figure for each run", out)
+    rc, out = lab.wireboot([], "sanhook iscsi:127.0.0.1::%d:2:%s; sanhash --random 1000 --depth 8" % (port, IQN))
+    expect(rc == 0 and "1000 random reads of 4096 bytes" in out, "random reads on a 4096-byte-block LUN", out)
+    rc, out = lab.wireboot([], "sanhook iscsi:127.0.0.1::%d:1:%s; sanhash --random 10 --lba 0 --count 7" % (port, IQN))
+    expect(rc != 0 and "at least 4 KiB" in out, "a range smaller than one read is refused", out)
+    rc, out = lab.wireboot([], "sanhook iscsi:127.0.0.1::%d:1:%s; sanhash --depth 33" % (port, IQN))
+    expect(rc != 0 and "--depth is 1..32" in out, "more than 32 in flight is refused", out)
+
+
 def case_target_restart(lab):
     t, port, digest = setup(lab, size_mib=256)
     # start the read, and kill the target as soon as the drive is hooked: the 256 MiB read is
@@ -347,7 +368,7 @@ def case_istgt_mutual(lab):
     expect(rc != 0 and "Error 0x0c15" in out, "istgt impostor check (wrong reverse secret)", out)
 
 
-CASES = [("no-retries", case_no_retries), ("istgt-mutual", case_istgt_mutual), ("lossy-switch", case_lossy_switch), ("keepalive", case_keepalive), ("multipath-failover", case_multipath_failover), ("digests", case_digests), ("write-roundtrip", case_write_roundtrip), ("huge-sparse-lun", case_huge_sparse_lun), ("no-auth", case_no_auth), ("one-way-chap", case_one_way_chap), ("mutual-chap", case_mutual_chap),
+CASES = [("window-and-random", case_window_and_random), ("no-retries", case_no_retries), ("istgt-mutual", case_istgt_mutual), ("lossy-switch", case_lossy_switch), ("keepalive", case_keepalive), ("multipath-failover", case_multipath_failover), ("digests", case_digests), ("write-roundtrip", case_write_roundtrip), ("huge-sparse-lun", case_huge_sparse_lun), ("no-auth", case_no_auth), ("one-way-chap", case_one_way_chap), ("mutual-chap", case_mutual_chap),
          ("auth-failures", case_auth_failures), ("mutual-required", case_mutual_required),
          ("multi-lun-4k", case_multi_lun_4k), ("target-restart", case_target_restart), ("own-stack", case_own_stack)]
 

@@ -3,6 +3,7 @@
 #include "wireboot/console.h"
 #include "wireboot/errors.h"
 #include "wireboot/malloc.h"
+#include "wireboot/rng.h"
 #include "wireboot/san.h"
 #include "wireboot/system.h"
 
@@ -104,20 +105,83 @@ static int sanunhook_exec(struct system *sys, int argc, char **argv)
 }
 
 static int sanhash_exec(struct system *sys, int argc, char **argv);
-const struct command cmd_sanhash = {"sanhash", "sanhash [--drive N] [--lba L] [--count N] [--depth D] [--discard] [--cached]",
+const struct command cmd_sanhash = {"sanhash", "sanhash [--drive N] [--lba L] [--count N] [--depth D] [--discard] [--cached] [--random R]",
 				    "Read blocks of a SAN drive (all by default); print their SHA-256 and the rate",
 				    sanhash_exec};
 WB_REGISTER(commands, cmd_sanhash);
 
-#define HASH_WINDOW (4 * 1024 * 1024) /* read in pieces this big: keeps 16 commands in flight */
+/* Read in pieces this big: two full windows of commands, so the drain at the end of each piece
+ * (san_rw waits for its last command) costs little of the pipeline. */
+#define HASH_WINDOW (2 * SAN_QUEUE_DEPTH * SAN_CHUNK)
+
+#define RANDOM_READ_SIZE 4096 /* bytes per random read, as a file system's small reads */
+
+/* --random: reads of RANDOM_READ_SIZE at uniformly random aligned places in the range */
+struct random_reads {
+	uint64_t lba, slots, left, state; /* slots: aligned read positions in the range */
+	uint32_t per_read;                /* blocks per read */
+	size_t read_bytes;
+	uint8_t *buf;                     /* SAN_QUEUE_DEPTH reads' room, overwritten: not hashed */
+	unsigned turn;
+};
+
+static bool next_random(void *ctx, struct san_request *req)
+{
+	struct random_reads *r = ctx;
+	if (r->left == 0)
+		return false;
+	r->left--;
+	/* xorshift64 (Marsaglia): cheap, and the distribution only has to spread the reads */
+	uint64_t x = r->state;
+	x ^= x << 13;
+	x ^= x >> 7;
+	x ^= x << 17;
+	r->state = x;
+	req->lba = r->lba + (x % r->slots) * r->per_read;
+	req->count = r->per_read;
+	req->buf = r->buf + (r->turn++ % SAN_QUEUE_DEPTH) * r->read_bytes;
+	return true;
+}
+
+static int random_reads(struct system *sys, struct san_drive *d, uint64_t lba, uint64_t count, uint64_t reads,
+			unsigned depth)
+{
+	struct random_reads r = {.lba = lba, .left = reads};
+	r.per_read = d->block_size >= RANDOM_READ_SIZE ? 1 : RANDOM_READ_SIZE / d->block_size;
+	r.slots = count / r.per_read;
+	if (r.slots == 0) {
+		console_puts(&sys->console, "sanhash: --random needs a range of at least 4 KiB\n");
+		return -WBE_CMD_USAGE;
+	}
+	do
+		rng_bytes(sys->rng, &r.state, sizeof(r.state));
+	while (r.state == 0); /* xorshift's one fixed point */
+	r.read_bytes = (size_t)r.per_read * d->block_size;
+	r.buf = wb_malloc(r.read_bytes * SAN_QUEUE_DEPTH);
+	if (!r.buf)
+		return -WBE_NOMEM;
+	uint64_t start = loop_now(&sys->loop);
+	int rc = san_run(sys, d, false, next_random, &r, depth);
+	uint64_t ns = loop_now(&sys->loop) - start;
+	wb_free(r.buf);
+	if (rc) {
+		console_printf(&sys->console, "sanhash: reading drive 0x%02x failed: %s\n", d->number, errors_message(rc));
+		return rc;
+	}
+	uint64_t us = ns / 1000 ? ns / 1000 : 1;
+	console_printf(&sys->console, "sanhash: %llu random reads of %llu bytes in %llu ms (%llu IOPS) (%llu reconnects)\n",
+		       (unsigned long long)reads, (unsigned long long)r.read_bytes, (unsigned long long)(ns / NS_PER_MS),
+		       (unsigned long long)(reads * 1000000 / us), (unsigned long long)d->session.stats_reconnects);
+	return 0;
+}
 
 static int sanhash_exec(struct system *sys, int argc, char **argv)
 {
 	static const struct option_spec specs[] = {
 		{"drive", 'd', OPTION_VALUE}, {"lba", 'l', OPTION_VALUE}, {"count", 'c', OPTION_VALUE}, {"depth", 'q', OPTION_VALUE},
-		{"discard", 'x', OPTION_FLAG}, {"cached", 'C', OPTION_FLAG}};
+		{"discard", 'x', OPTION_FLAG}, {"cached", 'C', OPTION_FLAG}, {"random", 'r', OPTION_VALUE}};
 	struct parsed_options opts;
-	int rc = options_parse(sys, &cmd_sanhash, specs, 6, argc, argv, 0, 0, &opts);
+	int rc = options_parse(sys, &cmd_sanhash, specs, 7, argc, argv, 0, 0, &opts);
 	if (rc || opts.help)
 		return rc;
 	struct san_drive *d = drive_option(sys, "sanhash", &opts, 0, &rc);
@@ -135,6 +199,14 @@ static int sanhash_exec(struct system *sys, int argc, char **argv)
 	if (opts.present[3] && (parse_number(opts.value[3], SAN_QUEUE_DEPTH, &depth) || depth == 0)) {
 		console_printf(&sys->console, "sanhash: --depth is 1..%d commands in flight\n", SAN_QUEUE_DEPTH);
 		return -WBE_CMD_USAGE;
+	}
+	if (opts.present[6]) {
+		unsigned long long reads;
+		if (parse_number(opts.value[6], UINT32_MAX, &reads) || reads == 0) {
+			console_puts(&sys->console, "sanhash: --random takes how many 4 KiB reads to make (1 or more)\n");
+			return -WBE_CMD_USAGE;
+		}
+		return random_reads(sys, d, lba, count, reads, (unsigned)depth);
 	}
 	uint8_t *buf = wb_malloc(HASH_WINDOW);
 	if (!buf)

@@ -154,11 +154,17 @@ build/tools/netswitch: tests/tools/netswitch.c
 	@echo "  CC      $@"
 	$(Q)$(CLANG) -std=gnu11 -O2 -Wall -Wextra -Werror -o $@ $<
 
+# stallfs needs libfuse3 (Debian: libfuse3-dev, installed by scripts/setup)
+build/tools/stallfs: tests/tools/stallfs.c
+	@mkdir -p $(@D)
+	@echo "  CC      $@"
+	$(Q)$(CLANG) -std=gnu11 -O2 -Wall -Wextra -Werror $$(pkg-config --cflags fuse3) -o $@ $< $$(pkg-config --libs fuse3)
+
 # ---- tests --------------------------------------------------------------------------------
 unit: build/test/unit
 	build/test/unit
 
-check: all build/test/unit build/tools/netswitch $(addprefix build/fuzz/,$(FUZZ_HARNESSES))
+check: all build/test/unit build/tools/netswitch build/tools/stallfs $(addprefix build/fuzz/,$(FUZZ_HARNESSES))
 	python3 tests/run_checks.py
 
 fuzz: $(addprefix build/fuzz/,$(FUZZ_HARNESSES))

@@ -80,6 +80,7 @@ struct iscsi_task {
 	uint32_t out_offset, out_end, out_ttt, out_data_sn;
 	unsigned attempts;
 	uint64_t deadline_ns;
+	bool aborting; /* timed out: an ABORT TASK for it awaits its response */
 };
 
 enum iscsi_state {
@@ -143,7 +144,13 @@ struct iscsi_session {
 	uint32_t ping_itt;
 	bool ping_outstanding;
 
-	uint64_t stats_data_in_bytes, stats_reconnects, stats_pings;
+	/* ABORT TASK of a timed-out command (§11.5): one at a time */
+	struct iscsi_task *abort_task; /* NULL once it finished or was cancelled meanwhile */
+	uint32_t abort_itt;
+	bool abort_outstanding;
+	uint64_t abort_deadline_ns;
+
+	uint64_t stats_data_in_bytes, stats_reconnects, stats_pings, stats_aborts;
 	unsigned chap_warnings;
 };
 

@@ -18,6 +18,7 @@
 #define COMMAND_WAIT_NS (120 * NS_PER_SEC)
 #define UNIT_ATTENTION_RETRIES 8
 #define SAN_RETRIES 10 /* reconnections per command, as iPXE's san-retries default */
+#define SAN_TIMEOUT_SECONDS 15 /* a command not done by then is aborted (san-timeout) */
 #define TRANSIENT_RETRIES 8 /* resubmissions of a command the device did not execute */
 
 struct san_drive *san_find(struct system *sys, unsigned number)
@@ -91,6 +92,10 @@ const struct setting_def san_setting_retries = {"san-retries", &setting_type_uin
 						"reconnections per SAN command before it fails (default 10)", false};
 WB_REGISTER(setting_defs, san_setting_retries);
 
+const struct setting_def san_setting_timeout = {"san-timeout", &setting_type_uint16,
+						"seconds a SAN command may take before it is aborted and sent again (default 15)", false};
+WB_REGISTER(setting_defs, san_setting_timeout);
+
 const struct setting_def san_setting_digests = {"iscsi-digests", &setting_type_string,
 						"\"CRC32C\" to offer iSCSI header and data digests", false};
 WB_REGISTER(setting_defs, san_setting_digests);
@@ -139,6 +144,7 @@ static int build_config(struct system *sys, const char *const *uris, unsigned nu
 	cfg->digests = strcmp(digests, "CRC32C") == 0 || strcmp(digests, "crc32c") == 0;
 	cfg->queue_depth = SAN_QUEUE_DEPTH;
 	cfg->retries = fetch_unsigned(sys, "san-retries", SAN_RETRIES);
+	cfg->command_timeout_ns = fetch_unsigned(sys, "san-timeout", SAN_TIMEOUT_SECONDS) * NS_PER_SEC;
 	return 0;
 }
 

@@ -14,7 +14,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from netlab import Lab, Tgtd, free_udp_ports, random_file  # noqa: E402
+from netlab import ROOT, Lab, Tgtd, free_udp_ports, random_file, wait_for  # noqa: E402
 
 IQN = "iqn.2026-11.test:boot"
 FWD = ("iuser", "ipassword1234")
@@ -187,6 +187,33 @@ def case_no_retries(lab):
     expect("san-retries = 0" in out, "the setting reads back as 0", out)
     expect("docs/errors.md#wbe_iscsi_connection_lost" in out, "the error names the lost connection and its doc anchor", out)
     expect(digest not in out, "no digest was printed for a failed read", out)
+
+
+def case_abort_task(lab):
+    """A command the target does not finish in san-timeout gets an ABORT TASK, and the session
+    goes on without a reconnection: tgtd serves a file whose read at 40 MiB stalls for 8 s
+    (stallfs). tgtd cannot abort a read its backing-store thread is in: it answers the abort
+    once the read is done, with "task does not exist" (response 1) after the command's own
+    response, so the command's data is used and nothing is sent twice."""
+    stallfs = os.path.join(ROOT, "build", "tools", "stallfs")
+    backing = os.path.join(lab.dir, "backing.img")
+    digest = random_file(backing, 64 << 20)
+    mnt = os.path.join(lab.dir, "mnt")
+    os.mkdir(mnt)
+    lab.spawn([stallfs, backing, str(40 << 20), "8", mnt, "-f"], name="stallfs")
+    wait_for(lambda: os.path.exists(os.path.join(mnt, "disk.img")), 10, "stallfs to mount")
+    t, port, _ = setup(lab, size_mib=1, luns=[(1, os.path.join(mnt, "disk.img"), None)])
+    rc, out = lab.wireboot([], "debug iscsi; set san-timeout 2; sanhook iscsi:127.0.0.1::%d:1:%s; sanhash" % (port, IQN),
+                           timeout=120)
+    hash_ok(rc, out, digest, "read with one stalled command")
+    expect("aborting it (ABORT TASK)" in out, "the timed-out command got an ABORT TASK", out)
+    m = re.search(r"ABORT TASK answered: response (\d+), task (.*)", out)
+    expect(m and m.group(1) in ("0", "1"), "the target answered the abort (0 or 1)", out)
+    expect(m.group(2) == "already finished" or "aborted; sending it again" in out,
+           "the command completed once: by its own response, or sent again after the abort", out)
+    expect("(0 reconnects)" in out, "no reconnection was needed", out)
+    stalls = open(os.path.join(lab.dir, "stallfs.log")).read()
+    expect("stalling the read" in stalls, "the target's read really stalled", stalls)
 
 
 def case_own_stack(lab):
@@ -368,7 +395,7 @@ def case_istgt_mutual(lab):
     expect(rc != 0 and "Error 0x0c15" in out, "istgt impostor check (wrong reverse secret)", out)
 
 
-CASES = [("window-and-random", case_window_and_random), ("no-retries", case_no_retries), ("istgt-mutual", case_istgt_mutual), ("lossy-switch", case_lossy_switch), ("keepalive", case_keepalive), ("multipath-failover", case_multipath_failover), ("digests", case_digests), ("write-roundtrip", case_write_roundtrip), ("huge-sparse-lun", case_huge_sparse_lun), ("no-auth", case_no_auth), ("one-way-chap", case_one_way_chap), ("mutual-chap", case_mutual_chap),
+CASES = [("abort-task", case_abort_task), ("window-and-random", case_window_and_random), ("no-retries", case_no_retries), ("istgt-mutual", case_istgt_mutual), ("lossy-switch", case_lossy_switch), ("keepalive", case_keepalive), ("multipath-failover", case_multipath_failover), ("digests", case_digests), ("write-roundtrip", case_write_roundtrip), ("huge-sparse-lun", case_huge_sparse_lun), ("no-auth", case_no_auth), ("one-way-chap", case_one_way_chap), ("mutual-chap", case_mutual_chap),
          ("auth-failures", case_auth_failures), ("mutual-required", case_mutual_required),
          ("multi-lun-4k", case_multi_lun_4k), ("target-restart", case_target_restart), ("own-stack", case_own_stack)]
 

@@ -34,6 +34,7 @@
 #define OUR_FIRST_BURST (256 * 1024)
 #define KEEPALIVE_IDLE_NS (5 * NS_PER_SEC)     /* ping after this long without a byte */
 #define KEEPALIVE_TIMEOUT_NS (10 * NS_PER_SEC) /* no answer: the connection is dead */
+#define ABORT_TIMEOUT_NS (10 * NS_PER_SEC)     /* an ABORT TASK unanswered this long: reconnect */
 
 static void conn_failed(struct iscsi_session *s, int rc);
 
@@ -112,6 +113,8 @@ static void flush_tx(struct iscsi_session *s)
 
 static void complete(struct iscsi_session *s, struct iscsi_task *t, int rc)
 {
+	if (s->abort_task == t)
+		s->abort_task = NULL; /* it finished after all: the abort's response finds nothing */
 	if (t->sent)
 		s->nactive--;
 	list_remove(&t->link);
@@ -204,6 +207,7 @@ static void send_commands(struct iscsi_session *s)
 		t->out_ttt = ISCSI_RESERVED_TAG;
 		t->out_data_sn = 0;
 		t->deadline_ns = loop_now(s->loop) + s->cfg.command_timeout_ns;
+		t->aborting = false;
 		send_data_out(s, t);
 	}
 }
@@ -651,6 +655,68 @@ static void finish_scsi(struct iscsi_session *s, struct iscsi_task *t, uint8_t s
 	complete(s, t, scsi_status_rc(status, sense_len ? t->sense : NULL, sense_len, NULL));
 }
 
+/*
+ * A command timed out: ask the target to abort it (§11.5.1 ABORT TASK, an immediate command),
+ * so it can be sent again without dropping the other commands in flight. Returns false when
+ * the abort cannot be sent now (no room to send it yet).
+ */
+static bool send_abort(struct iscsi_session *s, struct iscsi_task *t)
+{
+	if (tx_space(s) < pdu_bytes(s, 0))
+		return false;
+	struct iscsi_bhs b = {0};
+	b.opcode = ISCSI_OP_TMF_REQ;
+	b.immediate = true;
+	memcpy(b.lun, s->cfg.lun, 8);
+	b.itt = s->abort_itt = s->next_itt++;
+	if (s->next_itt == ISCSI_RESERVED_TAG)
+		s->next_itt = 0;
+	b.cmd_sn = s->cmd_sn; /* immediate: CmdSN is not advanced (§3.2.2.1) */
+	b.exp_stat_sn = s->exp_stat_sn;
+	b.tmf_req.function = ISCSI_TMF_ABORT_TASK;
+	b.tmf_req.ref_task_tag = t->itt;
+	b.tmf_req.ref_cmd_sn = t->cmd_sn;
+	b.tmf_req.exp_data_sn = 0;
+	send_pdu(s, &b, NULL, 0);
+	t->aborting = true;
+	s->abort_task = t;
+	s->abort_outstanding = true;
+	s->abort_deadline_ns = loop_now(s->loop) + ABORT_TIMEOUT_NS;
+	s->stats_aborts++;
+	log_msg(s->log, LOG_WARN, "iscsi", "command %08x timed out; aborting it (ABORT TASK) to send it again", t->itt);
+	return true;
+}
+
+/* §11.6.1: 0 "function complete" and 1 "task does not exist" both mean the task is gone. */
+static void abort_answered(struct iscsi_session *s, uint8_t response)
+{
+	struct iscsi_task *t = s->abort_task;
+	log_msg(s->log, LOG_DEBUG, "iscsi", "ABORT TASK answered: response %u, task %s", response,
+		t ? "still pending" : "already finished");
+	s->abort_outstanding = false;
+	s->abort_task = NULL;
+	if (response != 0 && response != 1) {
+		/* the target refuses (e.g. 5: not supported): the connection's state is unknown */
+		log_msg(s->log, LOG_WARN, "iscsi", "target refused ABORT TASK (response %u): logging in again", response);
+		conn_failed(s, -WBE_TIMEDOUT);
+		return;
+	}
+	if (!t)
+		return; /* the command finished before the abort reached it */
+	list_remove(&t->link);
+	s->nactive--;
+	t->sent = false;
+	if (s->rx_task == t)
+		s->rx_task = NULL;
+	if (++t->attempts > s->cfg.retries) {
+		t->done = true;
+		t->rc = -WBE_TIMEDOUT;
+		return;
+	}
+	log_msg(s->log, LOG_INFO, "iscsi", "command %08x aborted; sending it again", t->itt);
+	list_insert_before(s->queued.next, &t->link);
+}
+
 static void handle_pdu(struct iscsi_session *s, const struct iscsi_bhs *b, const uint8_t *data, uint32_t len)
 {
 	if (s->state == ISCSI_LOGIN) {
@@ -742,12 +808,17 @@ static void handle_pdu(struct iscsi_session *s, const struct iscsi_bhs *b, const
 		}
 		return;
 	}
+	case ISCSI_OP_TMF_RSP:
+		update_sn(s, b, true);
+		if (s->abort_outstanding && b->itt == s->abort_itt)
+			abort_answered(s, b->tmf_rsp.response);
+		return;
 	case ISCSI_OP_LOGOUT_RSP:
 		s->state = ISCSI_CLOSED;
 		return;
 	default:
 		update_sn(s, b, true);
-		return; /* TMF and Text responses: we send no such requests */
+		return; /* Text responses: we send no such requests */
 	}
 }
 
@@ -835,6 +906,8 @@ static int connect_now(struct iscsi_session *s)
 static void conn_failed(struct iscsi_session *s, int rc)
 {
 	log_msg(s->log, LOG_DEBUG, "iscsi", "connection failed in state %d: %s", s->state, errors_message(rc));
+	s->abort_outstanding = false; /* the new connection's tasks start afresh */
+	s->abort_task = NULL;
 	if (s->stream) {
 		stream_abort(s->stream);
 		s->stream = NULL;
@@ -953,11 +1026,13 @@ static void step(struct process *proc)
 			struct iscsi_task *t = list_entry(pos, struct iscsi_task, link);
 			if (t->write && t->out_offset < t->out_end)
 				send_data_out(s, t);
-			if (now > t->deadline_ns) {
-				log_msg(s->log, LOG_WARN, "iscsi", "command %08x timed out; reconnecting", t->itt);
-				conn_failed(s, -WBE_TIMEDOUT);
-				return;
-			}
+			if (now > t->deadline_ns && !t->aborting && !s->abort_outstanding)
+				send_abort(s, t);
+		}
+		if (s->abort_outstanding && now > s->abort_deadline_ns) {
+			log_msg(s->log, LOG_WARN, "iscsi", "ABORT TASK unanswered; logging in again");
+			conn_failed(s, -WBE_TIMEDOUT);
+			return;
 		}
 		send_commands(s);
 	}

@@ -10,7 +10,8 @@
  *    of the SCSI codes or 0; the description formats consistently at every buffer size;
  *    scsi_status_rc() agrees with scsi_sense_rc() for CHECK CONDITION;
  *  - INQUIRY and serial text fields are NUL-terminated, printable ASCII;
- *  - designators lie inside the bytes received, in order, and pass their length rules;
+ *  - designators lie inside the bytes received, in order, and pass their length rules; the
+ *    LU's name is printable and fits every output size;
  *  - capacities have a nonzero block length; REPORT LUNS copies whole LUNs only;
  *  - a READ/WRITE/SYNCHRONIZE CACHE CDB decodes back to the LBA and count it was built from.
  */
@@ -122,6 +123,17 @@ static void check_vpd(const uint8_t *buf, size_t len)
 		ENSURE(++count <= (int)(len / 4)); /* each takes at least 4 bytes */
 	}
 	ENSURE(rc == 0 || rc == -WBE_SCSI_DATA_MALFORMED);
+
+	/* the LU's name fits every output size, printable and NUL-terminated */
+	static const size_t name_sizes[] = {1, 9, 72};
+	for (size_t i = 0; i < sizeof(name_sizes) / sizeof(name_sizes[0]); i++) {
+		char name[72];
+		int nlen = scsi_vpd83_name(buf, len, name, name_sizes[i]);
+		if (nlen >= 0)
+			ENSURE((size_t)nlen == strlen(name) && (size_t)nlen < name_sizes[i] && printable(name, name_sizes[i]));
+		else
+			ENSURE(nlen == -WBE_NOENT && name[0] == '\0');
+	}
 }
 
 static void check_capacity_and_luns(const uint8_t *buf, size_t len)

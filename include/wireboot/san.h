@@ -24,6 +24,7 @@ struct san_drive {
 	uint32_t block_size;
 	char vendor[9], product[17], revision[5];
 	char serial[64];     /* VPD page 0x80, "" when the device has none */
+	char device_name[72]; /* VPD page 0x83: the LU's name (naa./eui./t10.), "" when none */
 	unsigned target_luns; /* how many LUNs REPORT LUNS lists (0 if it failed) */
 	struct blockdev blockdev; /* the drive behind a read cache: what firmware I/O goes through */
 	struct system *sys;

@@ -203,6 +203,17 @@ struct scsi_designator {
  */
 int scsi_vpd83_next(const uint8_t *buf, size_t len, size_t *pos, struct scsi_designator *d);
 
+/**
+ * scsi_vpd83_name() - the logical unit's name from a Device Identification page, as text:
+ * of the designators associated with the LU, NAA ("naa." + hex) is preferred, then EUI-64
+ * ("eui." + hex), then a SCSI name string (as is), then a T10 vendor ID ("t10." + its ASCII,
+ * runs of spaces kept, other bytes outside printable ASCII as '?'). Designators after a
+ * malformed one are ignored.
+ * @out/@size: never NULL/0; always NUL-terminated, cut to fit.
+ * Returns the length written, or -WBE_NOENT when the page names the LU in none of these ways.
+ */
+int scsi_vpd83_name(const uint8_t *buf, size_t len, char *out, size_t size);
+
 struct scsi_capacity {
 	uint64_t last_lba;  /* the device has last_lba + 1 logical blocks */
 	uint32_t block_len; /* logical block length in bytes, never 0 */

@@ -190,6 +190,10 @@ static int identify(struct system *sys, struct san_drive *d)
 	if (simple_command(sys, d, cdb, buf, sizeof(buf), &got) != 0 ||
 	    scsi_parse_vpd_serial(buf, got, d->serial, sizeof(d->serial)) < 0)
 		d->serial[0] = '\0';
+	scsi_cdb_inquiry(cdb, true, SCSI_VPD_DEVICE_ID, sizeof(buf));
+	if (simple_command(sys, d, cdb, buf, sizeof(buf), &got) != 0 ||
+	    scsi_vpd83_name(buf, got, d->device_name, sizeof(d->device_name)) < 0)
+		d->device_name[0] = '\0';
 	size_t listed = 0;
 	scsi_cdb_report_luns(cdb, sizeof(buf));
 	if (simple_command(sys, d, cdb, buf, sizeof(buf), &got) == 0 &&

@@ -269,6 +269,64 @@ int scsi_vpd83_next(const uint8_t *buf, size_t len, size_t *pos, struct scsi_des
 	return 1;
 }
 
+/* Preference of a designator type as the LU's name: higher is better, 0 never. */
+static int name_rank(const struct scsi_designator *d)
+{
+	if (d->association != SCSI_ASSOC_LU)
+		return 0;
+	switch (d->type) {
+	case SCSI_DESIG_NAA:
+		return 4;
+	case SCSI_DESIG_EUI64:
+		return 3;
+	case SCSI_DESIG_SCSI_NAME:
+		return 2;
+	case SCSI_DESIG_T10:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+int scsi_vpd83_name(const uint8_t *buf, size_t len, char *out, size_t size)
+{
+	struct scsi_designator d, best = {0};
+	int best_rank = 0;
+	size_t pos = 0;
+	while (scsi_vpd83_next(buf, len, &pos, &d) == 1) {
+		int rank = name_rank(&d);
+		if (rank > best_rank) {
+			best = d;
+			best_rank = rank;
+		}
+	}
+	out[0] = '\0';
+	if (!best_rank)
+		return -WBE_NOENT;
+	static const char hexdigits[] = "0123456789abcdef";
+	const char *prefix = best.type == SCSI_DESIG_NAA ? "naa." : best.type == SCSI_DESIG_EUI64 ? "eui." :
+			     best.type == SCSI_DESIG_T10 ? "t10." : "";
+	size_t n = 0;
+	for (; *prefix && n + 1 < size; prefix++)
+		out[n++] = *prefix;
+	bool binary = best.type == SCSI_DESIG_NAA || best.type == SCSI_DESIG_EUI64;
+	for (size_t k = 0; k < best.len && n + 1 < size; k++) {
+		uint8_t c = best.id[k];
+		if (binary) {
+			if (n + 2 >= size)
+				break;
+			out[n++] = hexdigits[c >> 4];
+			out[n++] = hexdigits[c & 15];
+		} else if (c == 0) {
+			break; /* a SCSI name string ends at its NUL */
+		} else {
+			out[n++] = c >= 0x20 && c < 0x7f ? (char)c : '?';
+		}
+	}
+	out[n] = '\0';
+	return (int)n;
+}
+
 /* ---- READ CAPACITY and REPORT LUNS ----------------------------------------------------- */
 
 int scsi_parse_read_capacity10(const uint8_t *buf, size_t len, struct scsi_capacity *out)

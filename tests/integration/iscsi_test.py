@@ -122,6 +122,7 @@ def case_multi_lun_4k(lab):
     hash_ok(rc, out, d2, "LUN 2 with 4096-byte blocks")
     expect("target lists 3 LUNs" in out, "REPORT LUNS (LUN 0 controller, 1, 2)", out)
     expect(re.search(r"serial [^\s(]+,", out), "VPD 0x80 serial number", out)
+    expect(re.search(r", id naa\.[0-9a-f]{16}(?:[0-9a-f]{16})?,", out), "VPD 0x83 NAA name of the LU", out)
     expect("32 MiB (8192 blocks of 4096 bytes)" in out, "4096-byte geometry", out)
 
 

@@ -306,6 +306,32 @@ TEST(scsi_vpd83_designators)
 	CHECK_INT(d.type, SCSI_DESIG_NAA);
 }
 
+TEST(scsi_vpd83_name_prefers_naa)
+{
+	uint8_t page[128];
+	size_t len = hex(vpd83_page, page, sizeof(page));
+	char name[64];
+	CHECK_INT(scsi_vpd83_name(page, len, name, sizeof(name)), 36);
+	CHECK_STR(name, "naa.60000e1f000000000000000000000001");
+	/* cut to fit, hex digits never split */
+	CHECK_INT(scsi_vpd83_name(page, len, name, 8), 6);
+	CHECK_STR(name, "naa.60");
+	/* without the NAA designator: EUI-64 */
+	CHECK_INT(scsi_vpd83_name(page + 0, 4, name, sizeof(name)), -WBE_NOENT);
+	CHECK_STR(name, "");
+	uint8_t eui[] = {0x00, 0x83, 0x00, 0x1a, 0x02, 0x01, 0x00, 0x0a, 'I', 'E', 'T', ' ', ' ', ' ', ' ', ' ', 'b', 'x',
+			 0x01, 0x02, 0x00, 0x08, 0x00, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77};
+	CHECK_INT(scsi_vpd83_name(eui, sizeof(eui), name, sizeof(name)), 20);
+	CHECK_STR(name, "eui.0011223344556677");
+	/* only a T10 vendor ID (a non-printable byte shown as '?') */
+	uint8_t t10[] = {0x00, 0x83, 0x00, 0x0e, 0x02, 0x01, 0x00, 0x0a, 'I', 'E', 'T', ' ', ' ', ' ', ' ', ' ', 'b', 0x07};
+	CHECK_INT(scsi_vpd83_name(t10, sizeof(t10), name, sizeof(name)), 14);
+	CHECK_STR(name, "t10.IET     b?");
+	/* a target-port designator does not name the LU */
+	uint8_t port[] = {0x00, 0x83, 0x00, 0x08, 0x51, 0x94, 0x00, 0x04, 0x00, 0x00, 0x00, 0x01};
+	CHECK_INT(scsi_vpd83_name(port, sizeof(port), name, sizeof(name)), -WBE_NOENT);
+}
+
 struct vpd83_bad {
 	const char *what;
 	const char *page;

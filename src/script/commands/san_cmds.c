@@ -64,8 +64,8 @@ static int sanhook_exec(struct system *sys, int argc, char **argv)
 		       (unsigned long long)d->blocks, d->block_size,
 		       (unsigned long long)((loop_now(&sys->loop) - start) / NS_PER_MS),
 		       d->session.header_digest ? ", CRC32C digests" : "");
-	console_printf(&sys->console, "  serial %s, target lists %u LUN%s\n", d->serial[0] ? d->serial : "(none)",
-		       d->target_luns, d->target_luns == 1 ? "" : "s");
+	console_printf(&sys->console, "  serial %s, id %s, target lists %u LUN%s\n", d->serial[0] ? d->serial : "(none)",
+		       d->device_name[0] ? d->device_name : "(none)", d->target_luns, d->target_luns == 1 ? "" : "s");
 	return 0;
 }
 

@@ -147,19 +147,24 @@ def case_window_and_random(lab):
     expect(rc != 0 and "--depth is 1..32" in out, "more than 32 in flight is refused", out)
 
 
-def case_target_restart(lab):
-    t, port, digest = setup(lab, size_mib=256)
-    # start the read, and kill the target as soon as the drive is hooked: the 256 MiB read is
-    # then certainly in progress (it takes a second or more), whatever the machine's speed
+def read_then_kill_target(t, script):
+    """Start wireboot on @script and kill tgtd @t as soon as the drive is hooked: a 256 MiB read
+    is then certainly in progress (it takes a second or more), whatever the machine's speed.
+    Returns the running process and its output so far."""
     from netlab import WIREBOOT
-    p = subprocess.Popen([WIREBOOT, "--exec", "sanhook iscsi:127.0.0.1::%d:1:%s; sanhash" % (port, IQN)],
-                         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    p = subprocess.Popen([WIREBOOT, "--exec", script], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     out = ""
     for line in p.stdout:
         out += line
         if line.startswith("SAN drive"):
             break
     t.kill()
+    return p, out
+
+
+def case_target_restart(lab):
+    t, port, digest = setup(lab, size_mib=256)
+    p, out = read_then_kill_target(t, "sanhook iscsi:127.0.0.1::%d:1:%s; sanhash" % (port, IQN))
     time.sleep(1.0)
     t.start()
     t.target(1, IQN, [(1, os.path.join(lab.dir, "lun1.img"), None)])
@@ -173,15 +178,8 @@ def case_target_restart(lab):
 def case_no_retries(lab):
     """san-retries 0: a lost connection fails the read at once, with a searchable error code."""
     t, port, digest = setup(lab, size_mib=256)
-    from netlab import WIREBOOT
-    p = subprocess.Popen([WIREBOOT, "--exec", "set san-retries 0; show san-retries; sanhook iscsi:127.0.0.1::%d:1:%s; sanhash"
-                          % (port, IQN)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    out = ""
-    for line in p.stdout:
-        out += line
-        if line.startswith("SAN drive"):
-            break
-    t.kill()
+    p, out = read_then_kill_target(t, "set san-retries 0; show san-retries; sanhook iscsi:127.0.0.1::%d:1:%s; sanhash"
+                                   % (port, IQN))
     rest, _ = p.communicate(timeout=120)
     out += rest
     expect(p.returncode != 0, "the read failed", out)

@@ -15,6 +15,8 @@ struct system;
 #define SAN_FIRST_DRIVE 0x80
 #define SAN_CHUNK (256 * 1024) /* bytes per SCSI command of a large transfer */
 #define SAN_QUEUE_DEPTH 32     /* commands in flight at most */
+#define SAN_MIN_BLOCK_SIZE 512   /* logical block sizes a LUN may have (else -WBE_SCSI_BLOCK_SIZE) */
+#define SAN_MAX_BLOCK_SIZE 65536
 
 struct san_drive {
 	struct list_node link;

@@ -176,6 +176,9 @@ static int identify(struct system *sys, struct san_drive *d)
 	}
 	if (rc)
 		return rc;
+	/* the target's word sizes our buffers and commands: keep it to what disks really use */
+	if (cap.block_len < SAN_MIN_BLOCK_SIZE || cap.block_len > SAN_MAX_BLOCK_SIZE)
+		return -WBE_SCSI_BLOCK_SIZE;
 	d->blocks = cap.last_lba + 1;
 	d->block_size = cap.block_len;
 	scsi_cdb_inquiry(cdb, false, 0, 96);

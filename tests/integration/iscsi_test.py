@@ -117,13 +117,18 @@ def case_multi_lun_4k(lab):
     d2 = random_file(img2, 32 << 20)
     img1 = os.path.join(lab.dir, "lun1.img")
     random_file(img1, 16 << 20)
-    t, port, _ = setup(lab, luns=[(1, img1, None), (2, img2, 4096)])
+    img3 = os.path.join(lab.dir, "lun3.img")
+    random_file(img3, 4 << 20)
+    t, port, _ = setup(lab, luns=[(1, img1, None), (2, img2, 4096), (3, img3, 131072)])
     rc, out = sanhash(lab, port, lun=2)
     hash_ok(rc, out, d2, "LUN 2 with 4096-byte blocks")
-    expect("target lists 3 LUNs" in out, "REPORT LUNS (LUN 0 controller, 1, 2)", out)
+    expect("target lists 4 LUNs" in out, "REPORT LUNS (LUN 0 controller, 1, 2, 3)", out)
     expect(re.search(r"serial [^\s(]+,", out), "VPD 0x80 serial number", out)
     expect(re.search(r", id naa\.[0-9a-f]{16}(?:[0-9a-f]{16})?,", out), "VPD 0x83 NAA name of the LU", out)
     expect("32 MiB (8192 blocks of 4096 bytes)" in out, "4096-byte geometry", out)
+    rc, out = sanhash(lab, port, lun=3)
+    expect(rc != 0 and "sanhook: Error 0x0d2e" in out and "docs/errors.md#wbe_scsi_block_size" in out,
+           "a LUN with 128 KiB blocks is refused with its own error", out)
 
 
 def case_window_and_random(lab):

@@ -175,6 +175,28 @@ static int random_reads(struct system *sys, struct san_drive *d, uint64_t lba, u
 	return 0;
 }
 
+/* --discard: the whole range as one pipeline, never drained between pieces as hashing in
+ * order needs; the data lands in a ring that is overwritten, since nothing reads it */
+struct streaming_reads {
+	uint64_t lba, count, next, per_cmd, ring_blocks;
+	uint32_t block_size;
+	uint8_t *ring;
+};
+
+static bool next_streaming(void *ctx, struct san_request *req)
+{
+	struct streaming_reads *st = ctx;
+	if (st->next >= st->count)
+		return false;
+	uint64_t n = st->count - st->next < st->per_cmd ? st->count - st->next : st->per_cmd;
+	req->lba = st->lba + st->next;
+	req->count = (uint32_t)n;
+	/* requests start at multiples of per_cmd, and ring_blocks is one: each fits */
+	req->buf = st->ring + (st->next % st->ring_blocks) * st->block_size;
+	st->next += n;
+	return true;
+}
+
 static int sanhash_exec(struct system *sys, int argc, char **argv)
 {
 	static const struct option_spec specs[] = {
@@ -214,6 +236,13 @@ static int sanhash_exec(struct system *sys, int argc, char **argv)
 	br_sha256_context sha;
 	br_sha256_init(&sha);
 	uint64_t per = HASH_WINDOW / d->block_size, done = 0, start = loop_now(&sys->loop);
+	if (opts.present[4] && !opts.present[5]) {
+		uint64_t per_cmd = SAN_CHUNK / d->block_size ? SAN_CHUNK / d->block_size : 1;
+		struct streaming_reads st = {.lba = lba, .count = count, .per_cmd = per_cmd,
+					     .ring_blocks = per / per_cmd * per_cmd, .block_size = d->block_size, .ring = buf};
+		rc = san_run(sys, d, false, next_streaming, &st, (unsigned)depth);
+		done = count;
+	}
 	while (rc == 0 && done < count) {
 		uint64_t n = count - done < per ? count - done : per;
 		if (opts.present[5]) {

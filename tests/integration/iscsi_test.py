@@ -138,8 +138,11 @@ def case_window_and_random(lab):
     img1 = os.path.join(lab.dir, "lun1.img")  # setup() writes it (64 MiB) and returns its digest
     t, port, d1 = setup(lab, luns=[(1, img1, None), (2, img2, 4096)])
     rc, out = lab.wireboot([], "sanhook iscsi:127.0.0.1::%d:1:%s; sanhash --depth 32; sanhash --random 3000 --depth 32; "
-                           "sanhash --random 500 --depth 1 --lba 1000 --count 8" % (port, IQN))
+                           "sanhash --random 500 --depth 1 --lba 1000 --count 8; sanhash --discard --lba 3 --count 100000"
+                           % (port, IQN))
     hash_ok(rc, out, d1, "32 commands in flight")
+    expect(re.search(r"sanhash: 51200000 bytes in \d+ ms \([\d.]+ MB/s\) sha256 not computed \(--discard\)", out),
+           "a streamed read of an odd range, not a multiple of the command size", out)
     runs = re.findall(r"sanhash: (\d+) random reads of (\d+) bytes in \d+ ms \((\d+) IOPS\)", out)
     expect(len(runs) == 2 and runs[0][:2] == ("3000", "4096") and runs[1][:2] == ("500", "4096"),
            "random reads of 4 KiB, also confined to a one-read range", out)

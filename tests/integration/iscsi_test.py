@@ -196,20 +196,27 @@ def case_no_retries(lab):
     expect(digest not in out, "no digest was printed for a failed read", out)
 
 
-def case_abort_task(lab):
-    """A command the target does not finish in san-timeout gets an ABORT TASK, and the session
-    goes on without a reconnection: tgtd serves a file whose read at 40 MiB stalls for 8 s
-    (stallfs). tgtd cannot abort a read its backing-store thread is in: it answers the abort
-    once the read is done, with "task does not exist" (response 1) after the command's own
-    response, so the command's data is used and nothing is sent twice."""
+def stalled_target(lab, stall_seconds):
+    """tgtd serving a 64 MiB file through stallfs, whose read at 40 MiB hangs @stall_seconds.
+    Returns (port, digest of the file)."""
     stallfs = os.path.join(ROOT, "build", "tools", "stallfs")
     backing = os.path.join(lab.dir, "backing.img")
     digest = random_file(backing, 64 << 20)
     mnt = os.path.join(lab.dir, "mnt")
     os.mkdir(mnt)
-    lab.spawn([stallfs, backing, str(40 << 20), "8", mnt, "-f"], name="stallfs")
+    lab.spawn([stallfs, backing, str(40 << 20), str(stall_seconds), mnt, "-f"], name="stallfs")
     wait_for(lambda: os.path.exists(os.path.join(mnt, "disk.img")), 10, "stallfs to mount")
-    t, port, _ = setup(lab, size_mib=1, luns=[(1, os.path.join(mnt, "disk.img"), None)])
+    _, port, _ = setup(lab, size_mib=1, luns=[(1, os.path.join(mnt, "disk.img"), None)])
+    return port, digest
+
+
+def case_abort_task(lab):
+    """A command the target does not finish in san-timeout gets an ABORT TASK, and the session
+    goes on without a reconnection: the target's read at 40 MiB stalls for 8 s (stallfs).
+    tgtd cannot abort a read its backing-store thread is in: it answers the abort once the
+    read is done, with "task does not exist" (response 1) after the command's own response,
+    so the command's data is used and nothing is sent twice."""
+    port, digest = stalled_target(lab, 8)
     rc, out = lab.wireboot([], "debug iscsi; set san-timeout 2; sanhook iscsi:127.0.0.1::%d:1:%s; sanhash" % (port, IQN),
                            timeout=120)
     hash_ok(rc, out, digest, "read with one stalled command")
@@ -221,6 +228,18 @@ def case_abort_task(lab):
     expect("(0 reconnects)" in out, "no reconnection was needed", out)
     stalls = open(os.path.join(lab.dir, "stallfs.log")).read()
     expect("stalling the read" in stalls, "the target's read really stalled", stalls)
+
+
+def case_abort_unanswered(lab):
+    """The read stalls 20 s: the ABORT TASK sent after san-timeout (2 s) goes unanswered for
+    10 s, so the session logs in again and sends the command anew; the hash is right."""
+    port, digest = stalled_target(lab, 20)
+    rc, out = lab.wireboot([], "set san-timeout 2; sanhook iscsi:127.0.0.1::%d:1:%s; sanhash" % (port, IQN),
+                           timeout=120)
+    hash_ok(rc, out, digest, "read across an unanswered abort")
+    expect("aborting it (ABORT TASK)" in out and "ABORT TASK unanswered; logging in again" in out,
+           "the abort went unanswered and the session logged in again", out)
+    expect("(1 reconnects)" in out, "exactly one reconnection", out)
 
 
 def case_own_stack(lab):
@@ -402,7 +421,7 @@ def case_istgt_mutual(lab):
     expect(rc != 0 and "Error 0x0c15" in out, "istgt impostor check (wrong reverse secret)", out)
 
 
-CASES = [("abort-task", case_abort_task), ("window-and-random", case_window_and_random), ("no-retries", case_no_retries), ("istgt-mutual", case_istgt_mutual), ("lossy-switch", case_lossy_switch), ("keepalive", case_keepalive), ("multipath-failover", case_multipath_failover), ("digests", case_digests), ("write-roundtrip", case_write_roundtrip), ("huge-sparse-lun", case_huge_sparse_lun), ("no-auth", case_no_auth), ("one-way-chap", case_one_way_chap), ("mutual-chap", case_mutual_chap),
+CASES = [("abort-task", case_abort_task), ("abort-unanswered", case_abort_unanswered), ("window-and-random", case_window_and_random), ("no-retries", case_no_retries), ("istgt-mutual", case_istgt_mutual), ("lossy-switch", case_lossy_switch), ("keepalive", case_keepalive), ("multipath-failover", case_multipath_failover), ("digests", case_digests), ("write-roundtrip", case_write_roundtrip), ("huge-sparse-lun", case_huge_sparse_lun), ("no-auth", case_no_auth), ("one-way-chap", case_one_way_chap), ("mutual-chap", case_mutual_chap),
          ("auth-failures", case_auth_failures), ("mutual-required", case_mutual_required),
          ("multi-lun-4k", case_multi_lun_4k), ("target-restart", case_target_restart), ("own-stack", case_own_stack)]
 

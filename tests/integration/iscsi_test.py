@@ -14,16 +14,12 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from netlab import ROOT, Lab, Tgtd, free_udp_ports, random_file, wait_for  # noqa: E402
+from netlab import ROOT, Tgtd, expect, free_udp_ports, random_file, run_cases, wait_for  # noqa: E402
 
 IQN = "iqn.2026-11.test:boot"
 FWD = ("iuser", "ipassword1234")
 REV = ("tuser", "tpassword5678")
 
-
-def expect(cond, what, out):
-    if not cond:
-        raise AssertionError("%s; output:\n%s" % (what, out[-3000:]))
 
 
 def port_for(lab, n):
@@ -427,21 +423,7 @@ CASES = [("abort-task", case_abort_task), ("abort-unanswered", case_abort_unansw
 
 
 def main():
-    wanted = sys.argv[1:]
-    ok = True
-    for name, fn in CASES:
-        if wanted and name not in wanted:
-            continue
-        start = time.monotonic()
-        try:
-            with Lab("wbi") as lab:
-                fn(lab)
-            print("PASS iscsi/%s (%.1f s)" % (name, time.monotonic() - start), flush=True)
-        except (AssertionError, subprocess.CalledProcessError, subprocess.TimeoutExpired) as e:
-            ok = False
-            detail = e.stdout if isinstance(e, subprocess.CalledProcessError) else ""
-            print("FAIL iscsi/%s: %s %s" % (name, e, detail or ""), flush=True)
-    sys.exit(0 if ok else 1)
+    run_cases("iscsi", "wbi", CASES, sys.argv[1:])
 
 
 if __name__ == "__main__":

@@ -8,13 +8,12 @@ import os
 import random
 import re
 import socket
-import subprocess
 import sys
 import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from netlab import Lab, free_udp_ports, random_file, read_stats  # noqa: E402
+from netlab import expect, free_udp_ports, random_file, read_stats, run_cases  # noqa: E402
 
 TCP_FILE_SIZE = 256 << 20
 DNSMASQ_LAN = [
@@ -45,10 +44,6 @@ def lan(lab):
     lab.dnsmasq(ns, "wbtap0", DNSMASQ_LAN)
     return ns
 
-
-def expect(cond, what, out):
-    if not cond:
-        raise AssertionError("%s; output:\n%s" % (what, out[-3000:]))
 
 
 def case_dhcp_lease(lab):
@@ -232,21 +227,7 @@ CASES = [("dhcp-lease", case_dhcp_lease), ("dns", case_dns), ("ntp", case_ntp),
 
 
 def main():
-    wanted = sys.argv[1:]
-    ok = True
-    for name, fn in CASES:
-        if wanted and name not in wanted:
-            continue
-        start = time.monotonic()
-        try:
-            with Lab("wbn") as lab:
-                fn(lab)
-            print("PASS net/%s (%.1f s)" % (name, time.monotonic() - start), flush=True)
-        except (AssertionError, subprocess.CalledProcessError, subprocess.TimeoutExpired) as e:
-            ok = False
-            detail = e.stdout if isinstance(e, subprocess.CalledProcessError) else ""
-            print("FAIL net/%s: %s %s" % (name, e, detail or ""), flush=True)
-    sys.exit(0 if ok else 1)
+    run_cases("net", "wbn", CASES, sys.argv[1:])
 
 
 if __name__ == "__main__":

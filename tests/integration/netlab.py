@@ -13,6 +13,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 
@@ -167,6 +168,31 @@ class Lab:
 
     def __exit__(self, *exc):
         self.close()
+
+
+def expect(cond, what, out):
+    """A test assertion that shows the tail of the output it was about."""
+    if not cond:
+        raise AssertionError("%s; output:\n%s" % (what, out[-3000:]))
+
+
+def run_cases(suite, lab_prefix, cases, wanted):
+    """Run each (name, fn(lab)) of @cases (only those in @wanted, if any) in its own Lab;
+    print PASS/FAIL suite/name lines and exit 0 only if every case passed."""
+    ok = True
+    for name, fn in cases:
+        if wanted and name not in wanted:
+            continue
+        start = time.monotonic()
+        try:
+            with Lab(lab_prefix) as lab:
+                fn(lab)
+            print("PASS %s/%s (%.1f s)" % (suite, name, time.monotonic() - start), flush=True)
+        except (AssertionError, subprocess.CalledProcessError, subprocess.TimeoutExpired) as e:
+            ok = False
+            detail = e.stdout if isinstance(e, subprocess.CalledProcessError) else ""
+            print("FAIL %s/%s: %s %s" % (suite, name, e, detail or ""), flush=True)
+    sys.exit(0 if ok else 1)
 
 
 def random_file(path, size):

@@ -24,15 +24,7 @@
 #include "wireboot/errors.h"
 #include "wireboot/iscsi_text.h"
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#define ENSURE(cond)                                                                           \
-	do {                                                                                   \
-		if (!(cond)) {                                                                 \
-			fprintf(stderr, "%s:%d: invariant failed: %s\n", __FILE__, __LINE__, #cond); \
-			abort();                                                               \
-		}                                                                              \
-	} while (0)
+#include "fuzz.h"
 
 enum { F_CHAP_A, F_CHAP_I, F_CHAP_C, F_CHAP_R, F_SECRET, F_REVERSE, F_COUNT };
 

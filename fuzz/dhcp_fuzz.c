@@ -27,22 +27,7 @@
 #include "wireboot/malloc.h"
 #include "wireboot/settings.h"
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#define ENSURE(cond)                                                                                 \
-	do {                                                                                         \
-		if (!(cond)) {                                                                       \
-			fprintf(stderr, "%s:%d: invariant failed: %s\n", __FILE__, __LINE__, #cond); \
-			abort();                                                                     \
-		}                                                                                    \
-	} while (0)
-
-static void *aligned_malloc(size_t size)
-{
-	return aligned_alloc(16, (size + 15) & ~(size_t)15);
-}
-
-static const struct malloc_backend backend = {aligned_malloc, free, 0};
+#include "fuzz.h"
 
 static bool is_parse_error(int rc)
 {
@@ -180,7 +165,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static size_t baseline_blocks;
 	if (!m) {
 		struct malloc_stats stats;
-		malloc_init(&backend);
+		malloc_init(&fuzz_malloc_backend);
 		m = malloc(sizeof(*m));
 		ENSURE(m != NULL);
 		malloc_get_stats(&stats);

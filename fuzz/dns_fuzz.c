@@ -25,15 +25,7 @@
 #include "wireboot/errors.h"
 #include "wireboot/malloc.h"
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#define ENSURE(cond)                                                                           \
-	do {                                                                                   \
-		if (!(cond)) {                                                                 \
-			fprintf(stderr, "%s:%d: invariant failed: %s\n", __FILE__, __LINE__, #cond); \
-			abort();                                                               \
-		}                                                                              \
-	} while (0)
+#include "fuzz.h"
 
 #define FIXED_ID 0x1234
 #define FIXED_QNAME "boot.example.com"

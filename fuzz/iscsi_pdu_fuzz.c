@@ -27,15 +27,7 @@
 #include "wireboot/errors.h"
 #include "wireboot/iscsi_pdu.h"
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#define ENSURE(cond)                                                                                \
-	do {                                                                                        \
-		if (!(cond)) {                                                                      \
-			fprintf(stderr, "%s:%d: invariant failed: %s\n", __FILE__, __LINE__, #cond); \
-			abort();                                                                    \
-		}                                                                                   \
-	} while (0)
+#include "fuzz.h"
 
 static const uint32_t max_choices[4] = {0, 48, 8192, ISCSI_DATA_LEN_MAX};
 

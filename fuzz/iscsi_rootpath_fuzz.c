@@ -19,15 +19,7 @@
 #include "wireboot/errors.h"
 #include "wireboot/iscsi_rootpath.h"
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#define ENSURE(cond)                                                                           \
-	do {                                                                                   \
-		if (!(cond)) {                                                                 \
-			fprintf(stderr, "%s:%d: invariant failed: %s\n", __FILE__, __LINE__, #cond); \
-			abort();                                                               \
-		}                                                                              \
-	} while (0)
+#include "fuzz.h"
 
 static bool is_parse_rc(int rc)
 {

@@ -31,7 +31,7 @@
 #include "wireboot/tcp.h"
 #include "wireboot/udp.h"
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+#include "fuzz.h"
 
 static uint64_t fake_now;
 
@@ -77,18 +77,11 @@ static void udp_drop(struct udp_socket *s, struct iobuf *iob, const struct udp_m
 	iobuf_free(iob);
 }
 
-static void *aligned_malloc(size_t size)
-{
-	return aligned_alloc(16, (size + 15) & ~(size_t)15);
-}
-
-static const struct malloc_backend backend = {aligned_malloc, free, 0};
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static int initialised;
 	if (!initialised) {
-		malloc_init(&backend);
+		malloc_init(&fuzz_malloc_backend);
 		initialised = 1;
 	}
 	struct malloc_stats before, after;

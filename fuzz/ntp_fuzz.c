@@ -12,7 +12,7 @@
 #include "wireboot/byteorder.h"
 #include "wireboot/ntp.h"
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+#include "fuzz.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

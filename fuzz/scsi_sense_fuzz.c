@@ -24,15 +24,7 @@
 #include "wireboot/errors.h"
 #include "wireboot/scsi.h"
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#define ENSURE(cond)                                                                                \
-	do {                                                                                        \
-		if (!(cond)) {                                                                      \
-			fprintf(stderr, "%s:%d: invariant failed: %s\n", __FILE__, __LINE__, #cond); \
-			abort();                                                                    \
-		}                                                                                   \
-	} while (0)
+#include "fuzz.h"
 
 /* a NUL within @max bytes, and only printable ASCII before it */
 static bool printable(const char *s, size_t max)

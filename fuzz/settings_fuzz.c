@@ -18,22 +18,7 @@
 #include "wireboot/malloc.h"
 #include "wireboot/settings.h"
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#define ENSURE(cond)                                                                                 \
-	do {                                                                                         \
-		if (!(cond)) {                                                                       \
-			fprintf(stderr, "%s:%d: invariant failed: %s\n", __FILE__, __LINE__, #cond); \
-			abort();                                                                     \
-		}                                                                                    \
-	} while (0)
-
-static void *aligned_malloc(size_t size)
-{
-	return aligned_alloc(16, (size + 15) & ~(size_t)15);
-}
-
-static const struct malloc_backend backend = {aligned_malloc, free, 0};
+#include "fuzz.h"
 
 static const struct setting_type *const types[] = {
 	&setting_type_string, &setting_type_ipv4,  &setting_type_hex,    &setting_type_hexhyp,
@@ -60,7 +45,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static int initialised;
 	if (!initialised) {
-		malloc_init(&backend);
+		malloc_init(&fuzz_malloc_backend);
 		initialised = 1;
 	}
 	char *input = malloc(size + 1);

@@ -20,15 +20,7 @@
 #include "wireboot/malloc.h"
 #include "wireboot/uri.h"
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#define ENSURE(cond)                                                                           \
-	do {                                                                                   \
-		if (!(cond)) {                                                                 \
-			fprintf(stderr, "%s:%d: invariant failed: %s\n", __FILE__, __LINE__, #cond); \
-			abort();                                                               \
-		}                                                                              \
-	} while (0)
+#include "fuzz.h"
 
 static void *libc_alloc(size_t size)
 {

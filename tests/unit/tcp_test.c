@@ -315,6 +315,14 @@ static void tcpt_fini(struct tcpt *t)
 	nf_fini(&t->f);
 }
 
+/* Ends a test whose connection already failed or finished: a graceful close, then teardown. */
+static void tcpt_close(struct tcpt *t)
+{
+	stream_close(t->s);
+	t->s = NULL;
+	tcpt_fini(t);
+}
+
 static uint8_t pattern_byte(uint32_t i)
 {
 	return (uint8_t)(i * 31 + (i >> 8) + 7);
@@ -467,9 +475,7 @@ TEST(tcp_syn_ack_problems)
 	CHECK(stream_write(t.s, "x", 1) < 0);
 	CHECK_INT(nf_count(&t.f, 0), 0);
 	CHECK(conn_list_empty(&t));
-	stream_close(t.s);
-	t.s = NULL;
-	tcpt_fini(&t);
+	tcpt_close(&t);
 }
 
 TEST(tcp_syn_timeout)
@@ -498,9 +504,7 @@ TEST(tcp_syn_timeout)
 	CHECK_INT(failed_at, 91 * SEC);
 	CHECK_INT(stream_error(t.s), -WBE_TCP_CONNECT_TIMEOUT);
 	CHECK(conn_list_empty(&t));
-	stream_close(t.s);
-	t.s = NULL;
-	tcpt_fini(&t);
+	tcpt_close(&t);
 }
 
 /* ================================================================ receiving */
@@ -1066,9 +1070,7 @@ TEST(tcp_rst_exact_sequence_resets)
 	nf_step(&t.f);
 	CHECK_INT(nf_count(&t.f, 0), 0);
 	CHECK(conn_list_empty(&t));
-	stream_close(t.s);
-	t.s = NULL;
-	tcpt_fini(&t);
+	tcpt_close(&t);
 }
 
 TEST(tcp_rst_in_window_gets_challenge_ack)

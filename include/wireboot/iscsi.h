@@ -80,7 +80,6 @@ struct iscsi_task {
 	uint32_t out_offset, out_end, out_ttt, out_data_sn;
 	unsigned attempts;
 	uint64_t deadline_ns;
-	bool aborting; /* timed out: an ABORT TASK for it awaits its response */
 };
 
 enum iscsi_state {

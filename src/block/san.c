@@ -56,20 +56,24 @@ static int simple_command(struct system *sys, struct san_drive *d, const uint8_t
 	return rc;
 }
 
-static void fetch_text(struct system *sys, const char *name, char *buf, size_t size)
+/* The raw bytes of the unscoped setting @name (a literal shorter than SETTING_NAME_MAX): the
+ * value's length (possibly > @size), or a negative rc when it is not set. */
+static int fetch_raw(struct system *sys, const char *name, void *buf, size_t size)
 {
-	buf[0] = '\0';
 	struct setting_name sn = {.scope = NULL};
 	memcpy(sn.name, name, strlen(name) + 1);
-	int n = settings_fetch(&sys->settings, &sn, buf, size - 1, NULL);
+	return settings_fetch(&sys->settings, &sn, buf, size, NULL);
+}
+
+static void fetch_text(struct system *sys, const char *name, char *buf, size_t size)
+{
+	int n = fetch_raw(sys, name, buf, size - 1);
 	buf[n > 0 && (size_t)n < size ? n : 0] = '\0';
 }
 
 static size_t fetch_secret(struct system *sys, const char *name, uint8_t *buf, size_t size)
 {
-	struct setting_name sn = {.scope = NULL};
-	memcpy(sn.name, name, strlen(name) + 1);
-	int n = settings_fetch(&sys->settings, &sn, buf, size, NULL);
+	int n = fetch_raw(sys, name, buf, size);
 	return n > 0 && (size_t)n <= size ? (size_t)n : 0;
 }
 
@@ -77,9 +81,7 @@ static size_t fetch_secret(struct system *sys, const char *name, uint8_t *buf, s
 static unsigned fetch_unsigned(struct system *sys, const char *name, unsigned fallback)
 {
 	uint8_t raw[4];
-	struct setting_name sn = {.scope = NULL};
-	memcpy(sn.name, name, strlen(name) + 1);
-	int n = settings_fetch(&sys->settings, &sn, raw, sizeof(raw), NULL);
+	int n = fetch_raw(sys, name, raw, sizeof(raw));
 	if (n <= 0 || (size_t)n > sizeof(raw))
 		return fallback;
 	unsigned v = 0;

@@ -130,6 +130,35 @@ static void fail_all(struct iscsi_session *s, int rc)
 		complete(s, list_entry(pos, struct iscsi_task, link), rc);
 }
 
+/* The next Initiator Task Tag; 0xffffffff is reserved (§11.2.1.8), so it is skipped. */
+static uint32_t take_itt(struct iscsi_session *s)
+{
+	uint32_t itt = s->next_itt++;
+	if (s->next_itt == ISCSI_RESERVED_TAG)
+		s->next_itt = 0;
+	return itt;
+}
+
+/*
+ * Takes sent task @t back to be sent again, queued before @at (so that tasks taken back one
+ * after the other keep their order), or fails it with @exhausted_rc once it has been sent
+ * more than cfg.retries + 1 times.
+ */
+static void requeue(struct iscsi_session *s, struct iscsi_task *t, struct list_node *at, int exhausted_rc)
+{
+	list_remove(&t->link);
+	s->nactive--;
+	t->sent = false;
+	if (s->rx_task == t)
+		s->rx_task = NULL;
+	if (++t->attempts > s->cfg.retries) {
+		t->done = true;
+		t->rc = exhausted_rc;
+		return;
+	}
+	list_insert_before(at, &t->link);
+}
+
 static struct iscsi_task *find_task(struct iscsi_session *s, uint32_t itt)
 {
 	list_for_each(pos, &s->active) {
@@ -185,9 +214,7 @@ static void send_commands(struct iscsi_session *s)
 			unsolicited_end = t->length < s->first_burst ? t->length : s->first_burst;
 		b.final = !(unsolicited_end > immediate);
 		memcpy(b.lun, s->cfg.lun, 8);
-		b.itt = t->itt = s->next_itt++;
-		if (s->next_itt == ISCSI_RESERVED_TAG)
-			s->next_itt = 0;
+		b.itt = t->itt = take_itt(s);
 		b.cmd_sn = t->cmd_sn = s->cmd_sn++;
 		b.exp_stat_sn = s->exp_stat_sn;
 		b.scsi_cmd.read = t->read;
@@ -207,7 +234,6 @@ static void send_commands(struct iscsi_session *s)
 		t->out_ttt = ISCSI_RESERVED_TAG;
 		t->out_data_sn = 0;
 		t->deadline_ns = loop_now(s->loop) + s->cfg.command_timeout_ns;
-		t->aborting = false;
 		send_data_out(s, t);
 	}
 }
@@ -668,9 +694,7 @@ static bool send_abort(struct iscsi_session *s, struct iscsi_task *t)
 	b.opcode = ISCSI_OP_TMF_REQ;
 	b.immediate = true;
 	memcpy(b.lun, s->cfg.lun, 8);
-	b.itt = s->abort_itt = s->next_itt++;
-	if (s->next_itt == ISCSI_RESERVED_TAG)
-		s->next_itt = 0;
+	b.itt = s->abort_itt = take_itt(s);
 	b.cmd_sn = s->cmd_sn; /* immediate: CmdSN is not advanced (§3.2.2.1) */
 	b.exp_stat_sn = s->exp_stat_sn;
 	b.tmf_req.function = ISCSI_TMF_ABORT_TASK;
@@ -678,7 +702,6 @@ static bool send_abort(struct iscsi_session *s, struct iscsi_task *t)
 	b.tmf_req.ref_cmd_sn = t->cmd_sn;
 	b.tmf_req.exp_data_sn = 0;
 	send_pdu(s, &b, NULL, 0);
-	t->aborting = true;
 	s->abort_task = t;
 	s->abort_outstanding = true;
 	s->abort_deadline_ns = loop_now(s->loop) + ABORT_TIMEOUT_NS;
@@ -703,18 +726,8 @@ static void abort_answered(struct iscsi_session *s, uint8_t response)
 	}
 	if (!t)
 		return; /* the command finished before the abort reached it */
-	list_remove(&t->link);
-	s->nactive--;
-	t->sent = false;
-	if (s->rx_task == t)
-		s->rx_task = NULL;
-	if (++t->attempts > s->cfg.retries) {
-		t->done = true;
-		t->rc = -WBE_TIMEDOUT;
-		return;
-	}
 	log_msg(s->log, LOG_INFO, "iscsi", "command %08x aborted; sending it again", t->itt);
-	list_insert_before(s->queued.next, &t->link);
+	requeue(s, t, s->queued.next, -WBE_TIMEDOUT);
 }
 
 static void handle_pdu(struct iscsi_session *s, const struct iscsi_bhs *b, const uint8_t *data, uint32_t len)
@@ -923,18 +936,9 @@ static void conn_failed(struct iscsi_session *s, int rc)
 		return;
 	}
 	/* resend later: active tasks go back to the front of the queue, in order */
-	list_for_each_safe(pos, tmp, &s->active) {
-		struct iscsi_task *t = list_entry(pos, struct iscsi_task, link);
-		list_remove(&t->link);
-		s->nactive--;
-		t->sent = false;
-		if (++t->attempts > s->cfg.retries) {
-			t->done = true;
-			t->rc = -WBE_ISCSI_CONNECTION_LOST;
-			continue;
-		}
-		list_insert_before(s->queued.next, &t->link);
-	}
+	struct list_node *front = s->queued.next;
+	list_for_each_safe(pos, tmp, &s->active)
+		requeue(s, list_entry(pos, struct iscsi_task, link), front, -WBE_ISCSI_CONNECTION_LOST);
 	if (rc)
 		log_msg(s->log, LOG_WARN, "iscsi", "connection to %s lost (%s); logging in again", s->cfg.host,
 			errors_message(rc));
@@ -1010,9 +1014,7 @@ static void step(struct process *proc)
 			struct iscsi_bhs b = {0};
 			b.opcode = ISCSI_OP_NOP_OUT;
 			b.immediate = true;
-			b.itt = s->ping_itt = s->next_itt++;
-			if (s->next_itt == ISCSI_RESERVED_TAG)
-				s->next_itt = 0;
+			b.itt = s->ping_itt = take_itt(s);
 			b.ttt = ISCSI_RESERVED_TAG;
 			b.cmd_sn = s->cmd_sn;
 			b.exp_stat_sn = s->exp_stat_sn;
@@ -1026,7 +1028,7 @@ static void step(struct process *proc)
 			struct iscsi_task *t = list_entry(pos, struct iscsi_task, link);
 			if (t->write && t->out_offset < t->out_end)
 				send_data_out(s, t);
-			if (now > t->deadline_ns && !t->aborting && !s->abort_outstanding)
+			if (now > t->deadline_ns && !s->abort_outstanding) /* one abort at a time */
 				send_abort(s, t);
 		}
 		if (s->abort_outstanding && now > s->abort_deadline_ns) {
@@ -1098,7 +1100,7 @@ void iscsi_session_stop(struct iscsi_session *s)
 		b.opcode = ISCSI_OP_LOGOUT_REQ;
 		b.immediate = true;
 		b.final = true;
-		b.itt = s->next_itt++;
+		b.itt = take_itt(s);
 		b.cmd_sn = s->cmd_sn;
 		b.exp_stat_sn = s->exp_stat_sn;
 		b.logout_req.reason = ISCSI_LOGOUT_CLOSE_SESSION;

@@ -114,6 +114,18 @@ WB_REGISTER(commands, cmd_sanhash);
  * (san_rw waits for its last command) costs little of the pipeline. */
 #define HASH_WINDOW (2 * SAN_QUEUE_DEPTH * SAN_CHUNK)
 
+/* xorshift64 (Marsaglia, "Xorshift RNGs", 2003): the next state, which is also the output.
+ * Not for secrets: for test patterns and benchmark positions. *@state must not be 0. */
+static uint64_t xorshift64(uint64_t *state)
+{
+	uint64_t x = *state;
+	x ^= x << 13;
+	x ^= x >> 7;
+	x ^= x << 17;
+	*state = x;
+	return x;
+}
+
 #define RANDOM_READ_SIZE 4096 /* bytes per random read, as a file system's small reads */
 
 /* --random: reads of RANDOM_READ_SIZE at uniformly random aligned places in the range */
@@ -131,12 +143,8 @@ static bool next_random(void *ctx, struct san_request *req)
 	if (r->left == 0)
 		return false;
 	r->left--;
-	/* xorshift64 (Marsaglia): cheap, and the distribution only has to spread the reads */
-	uint64_t x = r->state;
-	x ^= x << 13;
-	x ^= x >> 7;
-	x ^= x << 17;
-	r->state = x;
+	/* cheap, and the distribution only has to spread the reads */
+	uint64_t x = xorshift64(&r->state);
 	req->lba = r->lba + (x % r->slots) * r->per_read;
 	req->count = r->per_read;
 	req->buf = r->buf + (r->turn++ % SAN_QUEUE_DEPTH) * r->read_bytes;
@@ -292,11 +300,7 @@ WB_REGISTER(commands, cmd_sanwrite);
 static void fill_pattern(uint8_t *buf, size_t len, uint64_t *state)
 {
 	for (size_t i = 0; i + 8 <= len; i += 8) {
-		uint64_t x = *state;
-		x ^= x << 13;
-		x ^= x >> 7;
-		x ^= x << 17;
-		*state = x;
+		uint64_t x = xorshift64(state);
 		for (int b = 0; b < 8; b++)
 			buf[i + (size_t)b] = (uint8_t)(x >> (8 * b));
 	}

@@ -39,22 +39,22 @@ def iscsi_perf(url, qd, seconds, random=False):
     return float(rates[-1]) if rates else 0.0
 
 
-def ours(lab, args, ns, target, depths, prefix=""):
-    script = prefix + "sanhook %s; " % target + "; ".join("sanhash --depth %d --discard" % d for d in depths)
+# wireboot's own stack on the namespace's TAP, addressed statically
+TAP_SETUP = "ifopen net0; set net0/ip:ipv4 10.77.0.2; set net0/netmask:ipv4 255.255.255.0; "
+SEQUENTIAL = ("sanhash --depth %d --discard", r"sanhash: \d+ bytes in \d+ ms \(([\d.]+) MB/s\)")
+RANDOM = ("sanhash --random {reads} --depth %d", r"sanhash: \d+ random reads of 4096 bytes in \d+ ms \((\d+) IOPS\)")
+
+
+def ours(lab, args, ns, target, depths, mode, prefix=""):
+    """wireboot's rate at each queue depth of @depths, for @mode (SEQUENTIAL: MB/s, RANDOM: IOPS),
+    in one session."""
+    command, pattern = mode
+    script = prefix + "sanhook %s; " % target + "; ".join(command % d for d in depths)
     rc, out = lab.wireboot(args, script, ns=ns, timeout=600)
-    rates = [float(x) for x in re.findall(r"sanhash: \d+ bytes in \d+ ms \(([\d.]+) MB/s\)", out)]
+    rates = [float(x) for x in re.findall(pattern, out)]
     if rc != 0 or len(rates) != len(depths):
         sys.exit("wireboot failed:\n" + out)
     return dict(zip(depths, rates))
-
-
-def ours_random(lab, args, ns, target, depths, reads, prefix=""):
-    script = prefix + "sanhook %s; " % target + "; ".join("sanhash --random %d --depth %d" % (reads, d) for d in depths)
-    rc, out = lab.wireboot(args, script, ns=ns, timeout=600)
-    iops = [float(x) for x in re.findall(r"sanhash: \d+ random reads of 4096 bytes in \d+ ms \((\d+) IOPS\)", out)]
-    if rc != 0 or len(iops) != len(depths):
-        sys.exit("wireboot failed:\n" + out)
-    return dict(zip(depths, iops))
 
 
 def perf_in_ns(ns, url, qd, seconds, random):
@@ -87,19 +87,19 @@ def main():
             lab.procs.append(t)
             t.target(1, IQN, [(1, img, None)])
             # host sockets: run inside the namespace too, over its loopback, like iscsi-perf
-            sock = ours(lab, [], ns, "iscsi:127.0.0.1::%d:1:%s" % (port, IQN), depths)
-            stack = ours(lab, ["--tap", "wbtap0"], ns, "iscsi:10.77.0.1::%d:1:%s" % (port, IQN), depths,
-                         "ifopen net0; set net0/ip:ipv4 10.77.0.2; set net0/netmask:ipv4 255.255.255.0; ")
+            sock = ours(lab, [], ns, "iscsi:127.0.0.1::%d:1:%s" % (port, IQN), depths, SEQUENTIAL)
+            stack = ours(lab, ["--tap", "wbtap0"], ns, "iscsi:10.77.0.1::%d:1:%s" % (port, IQN), depths, SEQUENTIAL,
+                         TAP_SETUP)
             url = "iscsi://127.0.0.1:%d/%s/1" % (port, IQN)
             perf = {d: perf_in_ns(ns, url, d, a.seconds, False) for d in depths}
             for d in depths:
                 print("QD%-2d 256 KiB: wireboot host sockets %.0f MB/s, wireboot own TCP over TAP %.0f MB/s, "
                       "libiscsi iscsi-perf (host sockets) %.0f MB/s: ratio %.2fx (sockets), %.2fx (own stack)"
                       % (d, sock[d], stack[d], perf[d], sock[d] / perf[d], stack[d] / perf[d]), flush=True)
-            rsock = ours_random(lab, [], ns, "iscsi:127.0.0.1::%d:1:%s" % (port, IQN), random_depths, a.random_reads)
-            rstack = ours_random(lab, ["--tap", "wbtap0"], ns, "iscsi:10.77.0.1::%d:1:%s" % (port, IQN), random_depths,
-                                 a.random_reads,
-                                 "ifopen net0; set net0/ip:ipv4 10.77.0.2; set net0/netmask:ipv4 255.255.255.0; ")
+            random_mode = (RANDOM[0].format(reads=a.random_reads), RANDOM[1])
+            rsock = ours(lab, [], ns, "iscsi:127.0.0.1::%d:1:%s" % (port, IQN), random_depths, random_mode)
+            rstack = ours(lab, ["--tap", "wbtap0"], ns, "iscsi:10.77.0.1::%d:1:%s" % (port, IQN), random_depths,
+                          random_mode, TAP_SETUP)
             rperf = {d: perf_in_ns(ns, url, d, a.seconds, True) for d in random_depths}
             for d in random_depths:
                 print("QD%-2d random 4 KiB: wireboot host sockets %.0f IOPS, wireboot own TCP over TAP %.0f IOPS, "

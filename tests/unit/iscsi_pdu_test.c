@@ -15,19 +15,7 @@
 /* "01 c0 00 .." -> bytes; the text must hold exactly @len bytes. */
 static void hex(const char *text, uint8_t *out, size_t len)
 {
-	size_t n = 0;
-	for (const char *p = text; *p;) {
-		if (*p == ' ' || *p == '|') {
-			p++;
-			continue;
-		}
-		unsigned v;
-		REQUIRE(sscanf(p, "%2x", &v) == 1);
-		REQUIRE(n < len);
-		out[n++] = (uint8_t)v;
-		p += 2;
-	}
-	CHECK_INT(n, len);
+	CHECK_INT(test_hex(text, out, len), len);
 }
 
 /* ---- builders ---------------------------------------------------------------------------- */

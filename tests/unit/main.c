@@ -6,6 +6,7 @@
 #include "wireboot/malloc.h"
 
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 extern const struct test_case test_cases[];
@@ -21,6 +22,25 @@ void test_fail(const char *file, int line, const char *fmt, ...)
 	fprintf(stdout, "\n");
 	va_end(ap);
 	test_failures_in_case++;
+}
+
+size_t test_hex(const char *text, uint8_t *out, size_t max)
+{
+	size_t n = 0;
+	for (const char *p = text; *p;) {
+		if (*p == ' ' || *p == '|') {
+			p++;
+			continue;
+		}
+		unsigned v;
+		if (n >= max || sscanf(p, "%2x", &v) != 1) {
+			test_fail(__FILE__, __LINE__, "bad hex fixture near \"%s\"", p);
+			return n;
+		}
+		out[n++] = (uint8_t)v;
+		p += 2;
+	}
+	return n;
 }
 
 long test_alloc_failure_begin(long i)

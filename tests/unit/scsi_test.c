@@ -7,26 +7,6 @@
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
-/* "12 01 80 .." -> bytes; returns the count (at most @max). */
-static size_t hex(const char *text, uint8_t *out, size_t max)
-{
-	size_t n = 0;
-	for (const char *p = text; *p;) {
-		if (*p == ' ' || *p == '|') {
-			p++;
-			continue;
-		}
-		unsigned v;
-		if (n >= max || sscanf(p, "%2x", &v) != 1) {
-			test_fail(__FILE__, __LINE__, "bad hex fixture near \"%s\"", p);
-			return n;
-		}
-		out[n++] = (uint8_t)v;
-		p += 2;
-	}
-	return n;
-}
-
 /* ---- CDBs ------------------------------------------------------------------------------ */
 
 enum cdb_kind { TUR, INQ, RC10, RC16, RD, WR, WR_FUA, SYNC, LUNS };
@@ -123,7 +103,7 @@ TEST(scsi_cdb_builders_exact)
 		}
 		if (rc < 0)
 			continue;
-		CHECK_INT(hex(c->bytes, expect, sizeof(expect)), rc);
+		CHECK_INT(test_hex(c->bytes, expect, sizeof(expect)), rc);
 		/* the CDB, then zeros up to 16 bytes: ready for the iSCSI CDB field */
 		if (memcmp(cdb, expect, sizeof(cdb)) != 0)
 			test_fail(__FILE__, __LINE__, "%s: CDB differs", c->what);
@@ -140,7 +120,7 @@ static const char tgtd_inquiry[] =
 TEST(scsi_parse_inquiry_standard)
 {
 	uint8_t buf[96] = {0};
-	size_t len = hex(tgtd_inquiry, buf, sizeof(buf));
+	size_t len = test_hex(tgtd_inquiry, buf, sizeof(buf));
 	REQUIRE(len == 36);
 	struct scsi_inquiry inq;
 	REQUIRE(scsi_parse_inquiry(buf, len, &inq) == 0);
@@ -187,7 +167,7 @@ TEST(scsi_parse_inquiry_hostile_text)
 TEST(scsi_parse_vpd_serial)
 {
 	uint8_t buf[64];
-	size_t len = hex("00 80 00 0a | 20 20 62 65 61 66 31 30 20 00", buf, sizeof(buf));
+	size_t len = test_hex("00 80 00 0a | 20 20 62 65 61 66 31 30 20 00", buf, sizeof(buf));
 	char serial[32];
 	CHECK_INT(scsi_vpd_page_len(buf, len, SCSI_VPD_UNIT_SERIAL), 14);
 	CHECK_INT(scsi_parse_vpd_serial(buf, len, serial, sizeof(serial)), 6);
@@ -204,13 +184,13 @@ TEST(scsi_parse_vpd_serial)
 	buf[1] = 0x83;
 	CHECK_INT(scsi_parse_vpd_serial(buf, len, serial, sizeof(serial)), -WBE_SCSI_DATA_MALFORMED);
 	/* an empty serial, and one of only spaces */
-	len = hex("00 80 00 00", buf, sizeof(buf));
+	len = test_hex("00 80 00 00", buf, sizeof(buf));
 	CHECK_INT(scsi_parse_vpd_serial(buf, len, serial, 1), 0);
 	CHECK_STR(serial, "");
-	len = hex("00 80 00 03 20 20 20", buf, sizeof(buf));
+	len = test_hex("00 80 00 03 20 20 20", buf, sizeof(buf));
 	CHECK_INT(scsi_parse_vpd_serial(buf, len, serial, sizeof(serial)), 0);
 	/* control characters inside are shown as '?' */
-	len = hex("00 80 00 04 41 07 1b 42", buf, sizeof(buf));
+	len = test_hex("00 80 00 04 41 07 1b 42", buf, sizeof(buf));
 	CHECK_INT(scsi_parse_vpd_serial(buf, len, serial, sizeof(serial)), 4);
 	CHECK_STR(serial, "A??B");
 }
@@ -280,7 +260,7 @@ static int walk_vpd83(const uint8_t *page, size_t len, bool check)
 TEST(scsi_vpd83_designators)
 {
 	uint8_t page[128];
-	size_t len = hex(vpd83_page, page, sizeof(page));
+	size_t len = test_hex(vpd83_page, page, sizeof(page));
 	REQUIRE(len == 89);
 	CHECK_INT(scsi_vpd_page_len(page, len, SCSI_VPD_DEVICE_ID), 89);
 	CHECK_INT(walk_vpd83(page, len, true), (int)COUNT(vpd83_expect));
@@ -309,7 +289,7 @@ TEST(scsi_vpd83_designators)
 TEST(scsi_vpd83_name_prefers_naa)
 {
 	uint8_t page[128];
-	size_t len = hex(vpd83_page, page, sizeof(page));
+	size_t len = test_hex(vpd83_page, page, sizeof(page));
 	char name[64];
 	CHECK_INT(scsi_vpd83_name(page, len, name, sizeof(name)), 36);
 	CHECK_STR(name, "naa.60000e1f000000000000000000000001");
@@ -359,14 +339,14 @@ TEST(scsi_vpd83_malformed)
 {
 	for (size_t i = 0; i < COUNT(vpd83_bad_cases); i++) {
 		uint8_t page[64];
-		size_t len = hex(vpd83_bad_cases[i].page, page, sizeof(page));
+		size_t len = test_hex(vpd83_bad_cases[i].page, page, sizeof(page));
 		int rc = walk_vpd83(page, len, false);
 		if (rc != -WBE_SCSI_DATA_MALFORMED)
 			test_fail(__FILE__, __LINE__, "%s: %d", vpd83_bad_cases[i].what, rc);
 	}
 	/* a short designator at the end of a page that was cut short is not an error */
 	uint8_t page[16];
-	size_t len = hex("00 83 00 20 | 01 03 00 08 60 00", page, sizeof(page));
+	size_t len = test_hex("00 83 00 20 | 01 03 00 08 60 00", page, sizeof(page));
 	CHECK_INT(walk_vpd83(page, len, false), 0);
 	CHECK_INT(scsi_vpd_page_len(page, len, SCSI_VPD_DEVICE_ID), 36);
 }
@@ -377,7 +357,7 @@ TEST(scsi_read_capacity10)
 {
 	uint8_t buf[8];
 	struct scsi_capacity cap;
-	hex("00 1f ff ff 00 00 02 00", buf, sizeof(buf)); /* 1 GiB of 512-byte blocks */
+	test_hex("00 1f ff ff 00 00 02 00", buf, sizeof(buf)); /* 1 GiB of 512-byte blocks */
 	REQUIRE(scsi_parse_read_capacity10(buf, 8, &cap) == 0);
 	CHECK_INT(cap.last_lba, 0x1fffff);
 	CHECK_INT(cap.block_len, 512);
@@ -385,14 +365,14 @@ TEST(scsi_read_capacity10)
 	for (size_t n = 0; n < 8; n++)
 		CHECK_INT(scsi_parse_read_capacity10(n ? buf : NULL, n, &cap), -WBE_SCSI_DATA_MALFORMED);
 
-	hex("ff ff ff ff 00 00 10 00", buf, sizeof(buf)); /* too big: ask (16) */
+	test_hex("ff ff ff ff 00 00 10 00", buf, sizeof(buf)); /* too big: ask (16) */
 	REQUIRE(scsi_parse_read_capacity10(buf, 8, &cap) == 0);
 	CHECK(cap.use_16);
 	CHECK_INT(cap.block_len, 4096);
-	hex("ff ff ff fe 00 00 02 00", buf, sizeof(buf)); /* 2 TiB - 512: still fits */
+	test_hex("ff ff ff fe 00 00 02 00", buf, sizeof(buf)); /* 2 TiB - 512: still fits */
 	REQUIRE(scsi_parse_read_capacity10(buf, 8, &cap) == 0);
 	CHECK(!cap.use_16);
-	hex("00 00 10 00 00 00 00 00", buf, sizeof(buf)); /* block length 0 */
+	test_hex("00 00 10 00 00 00 00 00", buf, sizeof(buf)); /* block length 0 */
 	CHECK_INT(scsi_parse_read_capacity10(buf, 8, &cap), -WBE_SCSI_DATA_MALFORMED);
 }
 
@@ -402,7 +382,7 @@ TEST(scsi_read_capacity16)
 	struct scsi_capacity cap;
 	/* 3 TiB of 512-byte logical blocks in 4 KiB physical blocks (2^3), aligned at LBA 7,
 	 * protection type 2 enabled */
-	hex("00 00 00 01 7f ff ff ff | 00 00 02 00 | 03 03 00 07", buf, 16);
+	test_hex("00 00 00 01 7f ff ff ff | 00 00 02 00 | 03 03 00 07", buf, 16);
 	REQUIRE(scsi_parse_read_capacity16(buf, sizeof(buf), &cap) == 0);
 	CHECK_INT(cap.last_lba, 0x17fffffffull);
 	CHECK_INT(cap.block_len, 512);
@@ -425,18 +405,18 @@ TEST(scsi_read_capacity16)
 	buf[14] = 0xc0;
 	REQUIRE(scsi_parse_read_capacity16(buf, sizeof(buf), &cap) == 0);
 	CHECK_INT(cap.lowest_aligned_lba, 7);
-	hex("ff ff ff ff ff ff ff ff | 00 00 02 00", buf, 12);
+	test_hex("ff ff ff ff ff ff ff ff | 00 00 02 00", buf, 12);
 	CHECK_INT(scsi_parse_read_capacity16(buf, sizeof(buf), &cap), -WBE_SCSI_DATA_MALFORMED);
-	hex("00 00 00 00 00 00 00 07 | 00 00 00 00", buf, 12);
+	test_hex("00 00 00 00 00 00 00 07 | 00 00 00 00", buf, 12);
 	CHECK_INT(scsi_parse_read_capacity16(buf, sizeof(buf), &cap), -WBE_SCSI_DATA_MALFORMED);
-	hex("ff ff ff ff ff ff ff fe | 00 00 10 00", buf, 12); /* the largest accepted */
+	test_hex("ff ff ff ff ff ff ff fe | 00 00 10 00", buf, 12); /* the largest accepted */
 	CHECK_INT(scsi_parse_read_capacity16(buf, sizeof(buf), &cap), 0);
 }
 
 TEST(scsi_report_luns)
 {
 	uint8_t buf[40];
-	size_t len = hex("00 00 00 18 00 00 00 00 | 00 00 00 00 00 00 00 00 | 00 01 00 00 00 00 00 00 |"
+	size_t len = test_hex("00 00 00 18 00 00 00 00 | 00 00 00 00 00 00 00 00 | 00 01 00 00 00 00 00 00 |"
 			 "40 05 00 00 00 00 00 00",
 			 buf, sizeof(buf));
 	REQUIRE(len == 32);
@@ -577,7 +557,7 @@ TEST(scsi_sense_table)
 	for (size_t i = 0; i < COUNT(sense_cases); i++) {
 		const struct sense_case *c = &sense_cases[i];
 		uint8_t buf[64];
-		size_t len = hex(c->bytes, buf, sizeof(buf));
+		size_t len = test_hex(c->bytes, buf, sizeof(buf));
 		struct scsi_sense s;
 		int rc = scsi_sense_parse(len ? buf : NULL, len, &s);
 		if (rc != c->parse_rc) {
@@ -612,7 +592,7 @@ TEST(scsi_sense_every_truncation)
 	};
 	for (size_t k = 0; k < COUNT(senses); k++) {
 		uint8_t buf[32];
-		size_t len = hex(senses[k], buf, sizeof(buf));
+		size_t len = test_hex(senses[k], buf, sizeof(buf));
 		bool fixed = k == 0;
 		for (size_t n = 0; n <= len; n++) {
 			struct scsi_sense s;
@@ -635,7 +615,7 @@ TEST(scsi_sense_every_truncation)
 TEST(scsi_status_to_rc)
 {
 	uint8_t sense[18];
-	size_t len = hex("70 00 06 00 00 00 00 0a 00 00 00 00 29 00 00 00 00 00", sense, sizeof(sense));
+	size_t len = test_hex("70 00 06 00 00 00 00 0a 00 00 00 00 29 00 00 00 00 00", sense, sizeof(sense));
 	static const struct {
 		uint8_t status;
 		bool with_sense;

@@ -8,6 +8,7 @@
 #ifndef WIREBOOT_TEST_H
 #define WIREBOOT_TEST_H
 
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -19,6 +20,9 @@ struct test_case {
 
 extern int test_failures_in_case;
 void test_fail(const char *file, int line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* A hex fixture ("12 01 80 | 00 ..": pairs of digits, spaces and '|' ignored) -> bytes at @out.
+ * Returns how many were written (at most @max); a bad fixture fails the test. */
+size_t test_hex(const char *text, uint8_t *out, size_t max);
 
 #define TEST(name) void test_##name(void)
 

@@ -33,9 +33,15 @@ def creds(fwd=FWD, rev=None):
     return s
 
 
-def setup(lab, size_mib=64, incoming=None, outgoing=None, luns=None, bs=None):
-    port = port_for(lab, 0)
-    t = Tgtd(lab, "127.0.0.1:%d" % port, 20000 + port % 1000)
+# wireboot's own stack facing a target at 10.77.0.1
+TAP_SETUP = "ifopen net0; set net0/ip:ipv4 10.77.0.2; set net0/netmask:ipv4 255.255.255.0; "
+
+
+def setup(lab, size_mib=64, incoming=None, outgoing=None, luns=None, bs=None, host="127.0.0.1", ns=None, n=0):
+    """tgtd listening on @host (in namespace @ns) at the lab's port @n, with target IQN: LUN 1 a
+    random image of @size_mib (lun1.img), or @luns. Returns (tgtd, port, the image's digest)."""
+    port = port_for(lab, n)
+    t = Tgtd(lab, "%s:%d" % (host, port), 20000 + port % 1000, ns=ns)
     t.start()
     lab.procs.append(t)  # stopped with the lab (see Lab.close)
     img = os.path.join(lab.dir, "lun1.img")
@@ -241,15 +247,8 @@ def case_abort_unanswered(lab):
 def case_own_stack(lab):
     ns = lab.netns("is")
     lab.tap_in_ns(ns, "wbtap0", "10.77.0.1/24")
-    port = port_for(lab, 1)
-    t = Tgtd(lab, "10.77.0.1:%d" % port, 20000 + port % 1000, ns=ns)
-    t.start()
-    lab.procs.append(t)
-    img = os.path.join(lab.dir, "lun1.img")
-    digest = random_file(img, 64 << 20)
-    t.target(1, IQN, [(1, img, None)], FWD, REV)
-    rc, out = lab.wireboot(["--tap", "wbtap0"], "ifopen net0; set net0/ip:ipv4 10.77.0.2; "
-                           "set net0/netmask:ipv4 255.255.255.0; %ssanhook iscsi:10.77.0.1::%d:1:%s; sanhash"
+    _, port, digest = setup(lab, incoming=FWD, outgoing=REV, host="10.77.0.1", ns=ns, n=1)
+    rc, out = lab.wireboot(["--tap", "wbtap0"], TAP_SETUP + "%ssanhook iscsi:10.77.0.1::%d:1:%s; sanhash"
                            % (creds(rev=REV), port, IQN), ns=ns, timeout=300)
     m = hash_ok(rc, out, digest, "own TCP/IP stack on a TAP")
     print("    64 MiB at %s MB/s (wireboot TCP over TAP, mutual CHAP)" % m.group(3))
@@ -320,16 +319,8 @@ def case_multipath_failover(lab):
     t2.start()
     lab.procs.append(t2)
     t2.target(1, IQN, [(1, os.path.join(lab.dir, "lun1.img"), None)])
-    from netlab import WIREBOOT
-    p = subprocess.Popen([WIREBOOT, "--exec", "sanhook iscsi:127.0.0.1::%d:1:%s iscsi:127.0.0.1::%d:1:%s; sanhash"
-                          % (port1, IQN, port2, IQN)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    out = ""
-    for line in p.stdout:
-        out += line
-        if line.startswith("SAN drive"):
-            break
-    time.sleep(0.1)
-    t1.kill()  # and it stays dead
+    p, out = read_then_kill_target(t1, "sanhook iscsi:127.0.0.1::%d:1:%s iscsi:127.0.0.1::%d:1:%s; sanhash"
+                                   % (port1, IQN, port2, IQN))  # and the first stays dead
     rest, _ = p.communicate(timeout=300)
     out += rest
     hash_ok(p.returncode, out, digest, "read across a path failover")
@@ -351,16 +342,9 @@ def case_lossy_switch(lab):
     lab.netswitch(["udp:127.0.0.1:%d:127.0.0.1:%d" % (a, b), "tap:" + tap],
                   ["--loss", "1", "--reorder", "1", "--dup", "1", "--seed", "77"])
     lab.move_tap(tap, ns, "10.77.0.1/24")
-    port = port_for(lab, 4)
-    t = Tgtd(lab, "10.77.0.1:%d" % port, 20000 + port % 1000, ns=ns)
-    t.start()
-    lab.procs.append(t)
-    img = os.path.join(lab.dir, "lun1.img")
-    digest = random_file(img, 64 << 20)
-    t.target(1, IQN, [(1, img, None)], FWD, REV)
+    _, port, digest = setup(lab, incoming=FWD, outgoing=REV, host="10.77.0.1", ns=ns, n=4)
     rc, out = lab.wireboot(["--dgram", "127.0.0.1:%d,127.0.0.1:%d" % (b, a)],
-                           "ifopen net0; set net0/ip:ipv4 10.77.0.2; set net0/netmask:ipv4 255.255.255.0; "
-                           "%ssanhook iscsi:10.77.0.1::%d:1:%s; sanhash" % (creds(rev=REV), port, IQN), timeout=600)
+                           TAP_SETUP + "%ssanhook iscsi:10.77.0.1::%d:1:%s; sanhash" % (creds(rev=REV), port, IQN), timeout=600)
     m = hash_ok(rc, out, digest, "iSCSI through 1% loss, reordering and duplication")
     print("    64 MiB at %s MB/s through the lossy switch" % m.group(3))
 

@@ -38,6 +38,7 @@
 	X(WBE_URI_SYNTAX, 0x0401, "malformed URI")                                              \
 	X(WBE_URI_PERCENT, 0x0402, "malformed percent-encoding in URI")                         \
 	X(WBE_URI_PORT, 0x0403, "URI port is not a number in 0..65535")                         \
+	X(WBE_URI_SCHEME, 0x0404, "URI scheme not supported for downloads")                    \
 	X(WBE_CRYPTO_SELFTEST, 0x0501, "cryptographic known-answer self-test failed")           \
 	X(WBE_ENTROPY, 0x0502, "no entropy source produced usable randomness")                  \
 	X(WBE_PLATFORM, 0x0601, "firmware call failed")                                         \

@@ -12,9 +12,11 @@
 
 struct command;
 struct setting_def;
+struct uri_scheme;
 
 typedef struct command registry_type_commands;
 typedef struct setting_def registry_type_setting_defs;
+typedef struct uri_scheme registry_type_uri_schemes;
 
 /* The symbol must have external linkage (the generated table refers to it by name). */
 #define WB_REGISTER(table, symbol)                                                          \
@@ -26,5 +28,6 @@ typedef struct setting_def registry_type_setting_defs;
 
 extern const struct command *const registry_commands[];
 extern const struct setting_def *const registry_setting_defs[];
+extern const struct uri_scheme *const registry_uri_schemes[];
 
 #endif

@@ -1,0 +1,80 @@
+/* download.c - scheme dispatch and the progress line (contract in wireboot/download.h). */
+#include "wireboot/download.h"
+#include "wireboot/console.h"
+#include "wireboot/errors.h"
+#include "wireboot/system.h"
+#include "wireboot/uri.h"
+
+#include <string.h>
+
+#define PROGRESS_INTERVAL_NS NS_PER_SEC
+
+static const struct uri_scheme *find_scheme(const char *name)
+{
+	for (const struct uri_scheme *const *s = registry_uri_schemes; *s; s++) {
+		if (strcmp((*s)->name, name) == 0)
+			return *s;
+	}
+	return NULL;
+}
+
+int download_fetch(struct system *sys, const struct uri *base, const char *text, struct download *dl)
+{
+	dl->uri = NULL;
+	int rc = base ? uri_resolve(base, text, &dl->uri) : uri_parse(text, &dl->uri);
+	if (rc == -WBE_URI_SYNTAX && !base && !strchr(text, ':'))
+		rc = -WBE_URI_SCHEME; /* "boot.ipxe" with no script URI to resolve it against */
+	if (rc) {
+		console_printf(&sys->console, "cannot download \"%s\": %s\n", text, errors_message(rc));
+		return rc;
+	}
+	const struct uri_scheme *scheme = find_scheme(dl->uri->scheme);
+	if (!scheme) {
+		console_printf(&sys->console, "cannot download \"%s\": no %s: support\n", text, dl->uri->scheme);
+		return -WBE_URI_SCHEME;
+	}
+	dl->total = 0;
+	dl->done = 0;
+	dl->start_ns = loop_now(&sys->loop);
+	dl->last_print_ns = dl->start_ns;
+	dl->printed = false;
+	rc = scheme->fetch(sys, dl);
+	download_progress_end(sys, dl);
+	return rc;
+}
+
+static void print_progress(struct system *sys, struct download *dl, uint64_t now)
+{
+	uint64_t ms = (now - dl->start_ns) / NS_PER_MS;
+	uint64_t kbps = ms ? dl->done / ms : 0; /* bytes per ms = kB/s */
+	if (dl->total)
+		console_printf(&sys->console, "\r%llu / %llu bytes (%llu%%) %llu.%03llu MB/s ",
+			       (unsigned long long)dl->done, (unsigned long long)dl->total,
+			       (unsigned long long)(dl->done * 100 / dl->total), (unsigned long long)(kbps / 1000),
+			       (unsigned long long)(kbps % 1000));
+	else
+		console_printf(&sys->console, "\r%llu bytes %llu.%03llu MB/s ", (unsigned long long)dl->done,
+			       (unsigned long long)(kbps / 1000), (unsigned long long)(kbps % 1000));
+	dl->printed = true;
+	dl->last_print_ns = now;
+}
+
+void download_progress(struct system *sys, struct download *dl, uint64_t offset, size_t len)
+{
+	if (offset + len > dl->done)
+		dl->done = offset + len;
+	if (dl->quiet)
+		return;
+	uint64_t now = loop_now(&sys->loop);
+	if (now - dl->last_print_ns >= PROGRESS_INTERVAL_NS)
+		print_progress(sys, dl, now);
+}
+
+void download_progress_end(struct system *sys, struct download *dl)
+{
+	if (!dl->printed)
+		return;
+	print_progress(sys, dl, loop_now(&sys->loop));
+	console_puts(&sys->console, "\n");
+	dl->printed = false;
+}

@@ -136,7 +136,16 @@
 	X(WBE_ISCSI_REJECT, 0x0e09, "iSCSI target rejected a command PDU") \
 	X(WBE_ISCSI_CONNECTION_LOST, 0x0e0a, "iSCSI connection lost and every reconnection failed") \
 	X(WBE_ISCSI_REDIRECTS, 0x0e0b, "iSCSI target redirected the login too many times") \
-	X(WBE_ISCSI_SESSION_CLOSED, 0x0e0c, "iSCSI session closed")
+	X(WBE_ISCSI_SESSION_CLOSED, 0x0e0c, "iSCSI session closed") \
+	X(WBE_TFTP_NOT_FOUND, 0x1301, "TFTP server: file not found") \
+	X(WBE_TFTP_ACCESS, 0x1302, "TFTP server: access violation (permissions or path outside its root)") \
+	X(WBE_TFTP_SERVER_ERROR, 0x1303, "TFTP server aborted the transfer with an error packet") \
+	X(WBE_TFTP_TIMEOUT, 0x1304, "TFTP server stopped answering (every retransmission unanswered)") \
+	X(WBE_TFTP_MALFORMED, 0x1305, "malformed TFTP packet, or a block larger than negotiated") \
+	X(WBE_TFTP_OACK, 0x1306, "TFTP server acknowledged an option we did not ask for, or an out-of-range value") \
+	X(WBE_TFTP_SIZE, 0x1307, "TFTP transfer length differs from the size the server announced (tsize)") \
+	X(WBE_TFTP_NO_NETWORK, 0x1308, "tftp:// needs wireboot's own network stack and an interface") \
+	X(WBE_TFTP_URI, 0x1309, "tftp URI without a host or a file name, or a name too long for a request")
 
 enum wb_error {
 #define WB_ERROR_ENUM(name, value, message) name = value,

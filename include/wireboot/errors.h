@@ -137,6 +137,25 @@
 	X(WBE_ISCSI_CONNECTION_LOST, 0x0e0a, "iSCSI connection lost and every reconnection failed") \
 	X(WBE_ISCSI_REDIRECTS, 0x0e0b, "iSCSI target redirected the login too many times") \
 	X(WBE_ISCSI_SESSION_CLOSED, 0x0e0c, "iSCSI session closed") \
+	X(WBE_HTTP_STATUS_LINE, 0x1001, "malformed HTTP status line") \
+	X(WBE_HTTP_HEADER, 0x1002, "malformed HTTP header field") \
+	X(WBE_HTTP_LINE_TOO_LONG, 0x1003, "HTTP status, header or chunk-size line longer than 8 KiB") \
+	X(WBE_HTTP_HEADERS_TOO_LONG, 0x1004, "HTTP response header section larger than 32 KiB") \
+	X(WBE_HTTP_CONTENT_LENGTH, 0x1005, "malformed or conflicting HTTP Content-Length") \
+	X(WBE_HTTP_TRANSFER_ENCODING, 0x1006, "HTTP Transfer-Encoding other than chunked, or ambiguous framing") \
+	X(WBE_HTTP_CHUNK, 0x1007, "malformed HTTP chunked body") \
+	X(WBE_HTTP_CONTENT_RANGE, 0x1008, "malformed or mismatched Content-Range in an HTTP 206 response") \
+	X(WBE_HTTP_TRUNCATED, 0x1009, "HTTP connection closed before the end of the response") \
+	X(WBE_HTTP_TIMEOUT, 0x100a, "HTTP server sent nothing for 30 seconds") \
+	X(WBE_HTTP_REDIRECT_LOOP, 0x100b, "more than 10 HTTP redirects in a row") \
+	X(WBE_HTTP_BAD_REDIRECT, 0x100c, "HTTP redirect without a usable Location") \
+	X(WBE_HTTP_UNAUTHORIZED, 0x100d, "HTTP 401: credentials missing or refused") \
+	X(WBE_HTTP_FORBIDDEN, 0x100e, "HTTP 403: the server forbids access") \
+	X(WBE_HTTP_NOT_FOUND, 0x100f, "HTTP 404 or 410: no such file on the server") \
+	X(WBE_HTTP_CLIENT_ERROR, 0x1010, "HTTP server refused the request (4xx status)") \
+	X(WBE_HTTP_SERVER_ERROR, 0x1011, "HTTP server failed (5xx status)") \
+	X(WBE_HTTP_STATUS, 0x1012, "HTTP status a download cannot use") \
+	X(WBE_HTTP_URI, 0x1013, "URI has no host, or a host that cannot go in an HTTP request") \
 	X(WBE_TFTP_NOT_FOUND, 0x1301, "TFTP server: file not found") \
 	X(WBE_TFTP_ACCESS, 0x1302, "TFTP server: access violation (permissions or path outside its root)") \
 	X(WBE_TFTP_SERVER_ERROR, 0x1303, "TFTP server aborted the transfer with an error packet") \

@@ -164,7 +164,17 @@
 	X(WBE_TFTP_OACK, 0x1306, "TFTP server acknowledged an option we did not ask for, or an out-of-range value") \
 	X(WBE_TFTP_SIZE, 0x1307, "TFTP transfer length differs from the size the server announced (tsize)") \
 	X(WBE_TFTP_NO_NETWORK, 0x1308, "tftp:// needs wireboot's own network stack and an interface") \
-	X(WBE_TFTP_URI, 0x1309, "tftp URI without a host or a file name, or a name too long for a request")
+	X(WBE_TFTP_URI, 0x1309, "tftp URI without a host or a file name, or a name too long for a request") \
+	X(WBE_TLS_UNTRUSTED, 0x1101, "TLS: chain does not lead to a trusted CA (missing intermediate or untrusted root)") \
+	X(WBE_TLS_CERT_EXPIRED, 0x1102, "TLS: a certificate in the server's chain has expired") \
+	X(WBE_TLS_CERT_NOT_YET_VALID, 0x1103, "TLS: a certificate in the server's chain is not valid yet (check the clock)") \
+	X(WBE_TLS_HOSTNAME, 0x1104, "TLS: the server certificate is not valid for this host name") \
+	X(WBE_TLS_BAD_SIGNATURE, 0x1105, "TLS: a certificate signature does not verify") \
+	X(WBE_TLS_ALERT, 0x1106, "TLS: the server ended the handshake with a fatal alert") \
+	X(WBE_TLS_PROTOCOL, 0x1107, "TLS: protocol error or no common cipher suite") \
+	X(WBE_TLS_CERT_INVALID, 0x1108, "TLS: certificate malformed or using an unsupported algorithm") \
+	X(WBE_TLS_TRUNCATED, 0x1109, "TLS: connection closed without close_notify (data may be truncated)") \
+	X(WBE_TLS_PEM, 0x110a, "no CERTIFICATE block in the PEM data, or malformed PEM")
 
 enum wb_error {
 #define WB_ERROR_ENUM(name, value, message) name = value,

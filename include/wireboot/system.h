@@ -17,6 +17,7 @@
 #include "wireboot/wallclock.h"
 
 struct rng;
+struct trust_store;
 
 #define WIREBOOT_VERSION "0.1.0"
 
@@ -32,6 +33,7 @@ struct system {
 	const struct transport *transport; /* &net.transport unless the platform offers another */
 	struct list_node san_drives;       /* struct san_drive, hooked by `sanhook` */
 	struct wallclock wallclock;
+	struct trust_store *trust; /* TLS trust anchors: built-in plus `certadd` (trust.h) */
 	bool exit_requested;      /* set by `exit`: unwinds scripts and shells */
 	int exit_status;
 	unsigned shell_depth;

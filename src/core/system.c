@@ -5,6 +5,7 @@
 #include "wireboot/san.h"
 #include "wireboot/script.h"
 #include "wireboot/selftest.h"
+#include "wireboot/trust.h"
 
 #include <string.h>
 
@@ -48,8 +49,15 @@ int system_init(struct system *sys, const struct platform *platform)
 	if (platform->wall_clock && platform->wall_clock(platform, &unix_seconds) == 0)
 		wallclock_set(&sys->wallclock, loop_now(&sys->loop), unix_seconds * 1000000000LL,
 			      strcmp(platform->name, "efi") == 0 ? "firmware" : "host");
+	rc = trust_store_create(&sys->trust);
+	if (rc) {
+		rng_destroy(sys->rng);
+		settings_fini(&sys->settings);
+		return rc;
+	}
 	rc = net_init(&sys->net, &sys->loop, &sys->log, sys->rng, &sys->settings);
 	if (rc) {
+		trust_store_destroy(sys->trust);
 		rng_destroy(sys->rng);
 		settings_fini(&sys->settings);
 		return rc;
@@ -64,6 +72,8 @@ void system_fini(struct system *sys)
 	while (!list_empty(&sys->san_drives))
 		san_unhook(sys, list_entry(sys->san_drives.next, struct san_drive, link));
 	net_fini(&sys->net);
+	trust_store_destroy(sys->trust); /* after the network: no TLS stream uses it any more */
+	sys->trust = NULL;
 	rng_destroy(sys->rng);
 	sys->rng = NULL;
 	settings_fini(&sys->settings);

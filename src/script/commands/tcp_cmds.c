@@ -2,7 +2,8 @@
  * tcp_cmds.c - tcpsink: a TCP diagnostic and benchmark (read a stream to its end, hash it).
  * With --http PATH it sends a minimal HTTP/1.0 GET and hashes only the response body, so the
  * digest can be compared with the file on the server; the real HTTP client is a separate
- * module.
+ * module. With --tls NAME the stream is wrapped in a TLS client for server name NAME
+ * (wireboot/tls.h): a diagnostic of the TLS layer and its certificate checks.
  */
 #include "wireboot/command.h"
 #include "wireboot/console.h"
@@ -11,6 +12,7 @@
 #include "wireboot/stream.h"
 #include "wireboot/system.h"
 #include "wireboot/tcp.h"
+#include "wireboot/tls.h"
 #include "wireboot/transport.h"
 
 #include <bearssl.h>
@@ -77,15 +79,16 @@ static bool connected(void *arg)
 }
 
 static int tcpsink_exec(struct system *sys, int argc, char **argv);
-const struct command cmd_tcpsink = {"tcpsink", "tcpsink [--http path] [--discard] <host> <port>",
+const struct command cmd_tcpsink = {"tcpsink", "tcpsink [--tls name] [--http path] [--discard] <host> <port>",
 				    "Read a TCP stream to its end; print its size, SHA-256 and rate", tcpsink_exec};
 WB_REGISTER(commands, cmd_tcpsink);
 
 static int tcpsink_exec(struct system *sys, int argc, char **argv)
 {
-	static const struct option_spec specs[] = {{"http", 'h', OPTION_VALUE}, {"discard", 'd', OPTION_FLAG}};
+	static const struct option_spec specs[] = {
+		{"http", 'h', OPTION_VALUE}, {"discard", 'd', OPTION_FLAG}, {"tls", 't', OPTION_VALUE}};
 	struct parsed_options opts;
-	int rc = options_parse(sys, &cmd_tcpsink, specs, 2, argc, argv, 2, 2, &opts);
+	int rc = options_parse(sys, &cmd_tcpsink, specs, 3, argc, argv, 2, 2, &opts);
 	if (rc || opts.help)
 		return rc;
 	unsigned long port = 0;
@@ -105,6 +108,15 @@ static int tcpsink_exec(struct system *sys, int argc, char **argv)
 		console_printf(&sys->console, "tcpsink: cannot connect to %s: %s\n", argv[opts.first_arg],
 			       errors_message(rc));
 		return rc;
+	}
+	if (opts.present[2]) {
+		/* the TLS stream owns the TCP one from here on, even when this fails */
+		rc = tls_client_open(sys, k.stream, opts.value[2], &k.stream);
+		if (rc) {
+			console_printf(&sys->console, "tcpsink: cannot start TLS for %s: %s\n", opts.value[2],
+				       errors_message(rc));
+			return rc;
+		}
 	}
 	uint64_t start = loop_now(&sys->loop);
 	rc = loop_run_until(&sys->loop, connected, k.stream, 120 * NS_PER_SEC);

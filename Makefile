@@ -114,6 +114,12 @@ build/efi-$(1)/wireboot.efi: $(patsubst %.c,build/efi-$(1)/obj/%.o,$(CORE_SRCS) 
 	@echo "  LINK    $$@"
 	$(Q)$(LLD_LINK) $(EFI_LDFLAGS) -machine:$($(1)_MACHINE) -entry:$($(1)_ENTRY) -out:$$@ $$^
 -include $(patsubst %.c,build/efi-$(1)/obj/%.d,$(CORE_SRCS) $(EFI_SRCS) $(EFI_LIBC_SRCS))
+# the firmware tests' EFI program that `chain` starts (tests/firmware/marker.c)
+build/efi-$(1)/marker.efi: tests/firmware/marker.c
+	@mkdir -p $$(@D)
+	@echo "  CC+LINK $$@"
+	$(Q)$(CLANG) $($(1)_CFLAGS) $(WARN) -mgeneral-regs-only -Isrc/platform/efi -c $$< -o $$(@:.efi=.o)
+	$(Q)$(LLD_LINK) $(EFI_LDFLAGS) -machine:$($(1)_MACHINE) -entry:marker_main -out:$$@ $$(@:.efi=.o)
 endef
 $(eval $(call efi_target,x64))
 $(eval $(call efi_target,aa64))
@@ -196,7 +202,7 @@ build/tools/stallfs: tests/tools/stallfs.c
 unit: build/test/unit
 	build/test/unit
 
-check: all build/test/unit build/tools/netswitch build/tools/stallfs $(addprefix build/fuzz/,$(FUZZ_HARNESSES))
+check: all build/efi-x64/marker.efi build/efi-aa64/marker.efi build/test/unit build/tools/netswitch build/tools/stallfs $(addprefix build/fuzz/,$(FUZZ_HARNESSES))
 	python3 tests/run_checks.py
 
 fuzz: $(addprefix build/fuzz/,$(FUZZ_HARNESSES))

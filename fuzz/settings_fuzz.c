@@ -23,7 +23,8 @@
 static const struct setting_type *const types[] = {
 	&setting_type_string, &setting_type_ipv4,  &setting_type_hex,    &setting_type_hexhyp,
 	&setting_type_hexraw, &setting_type_int8,  &setting_type_int16,  &setting_type_int32,
-	&setting_type_uint8,  &setting_type_uint16, &setting_type_uint32,
+	&setting_type_uint8,  &setting_type_uint16, &setting_type_uint32, &setting_type_base64,
+	&setting_type_uristring,
 };
 
 static void check_types(const char *value, const uint8_t *raw, size_t raw_len)

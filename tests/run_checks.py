@@ -29,8 +29,12 @@ SUITES = [
     ("netswitch", [sys.executable, "tests/tools/netswitch_test.py"]),
     ("net", [sys.executable, "tests/integration/net_test.py"]),
     ("iscsi", [sys.executable, "tests/integration/iscsi_test.py"]),
+    ("tftp", [sys.executable, "tests/integration/tftp_test.py"]),
+    ("tls", [sys.executable, "tests/integration/tls_test.py"]),
+    ("image", [sys.executable, "tests/integration/image_test.py"]),
     ("firmware", [sys.executable, "tests/firmware/smoke.py"]),
     ("netfw", [sys.executable, "tests/firmware/net_fw_test.py"]),
+    ("imgfw", [sys.executable, "tests/firmware/image_fw_test.py"]),
 ] + fuzz_suites()
 
 PASS_RE = re.compile(r"^(PASS|ok) +(\S+)")

@@ -51,4 +51,28 @@ bool console_interrupted(void *con);
  */
 int console_readline(struct console *con, struct loop *loop, char *buf, size_t len);
 
+/* Line editing: cursor keys, Home/End, Backspace, Ctrl-U (clear), Up/Down through history. */
+#define LINE_HISTORY_MAX 32
+
+struct line_history;
+
+/** line_history_create() - empty history (NULL when out of memory: editing still works). */
+struct line_history *line_history_create(void);
+/** line_history_destroy() - free; NULL is ignored. */
+void line_history_destroy(struct line_history *h);
+/** line_history_add() - remember @line (copied); empty lines and repeats are not kept. */
+void line_history_add(struct line_history *h, const char *line);
+
+struct line_edit {
+	struct line_history *history; /* NULL: no Up/Down recall */
+	const char *initial;          /* text to start with (`read` shows the current value) */
+	bool hidden;                  /* passwords: echo '*', no history, no cursor movement */
+};
+
+/**
+ * console_editline() - console_readline() with line editing as described by @opts (NULL:
+ * plain). Same buffer rules and return values as console_readline().
+ */
+int console_editline(struct console *con, struct loop *loop, char *buf, size_t len, const struct line_edit *opts);
+
 #endif

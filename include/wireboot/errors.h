@@ -133,6 +133,16 @@
 	X(WBE_ISCSI_TARGET_ERROR, 0x0e06, "iSCSI target failed the login (target error status 03xx)") \
 	X(WBE_ISCSI_LOGIN_PROTOCOL, 0x0e07, "iSCSI target broke the login protocol") \
 	X(WBE_ISCSI_TARGET_NOT_AUTHENTICATED, 0x0e08, "iSCSI target did not authenticate itself (mutual CHAP required)") \
+	X(WBE_SCRIPT_EXPANSION, 0x0f01, "${...} expansion too long or too deeply nested")       \
+	X(WBE_SCRIPT_LABEL, 0x0f02, "no such label in the script")                              \
+	X(WBE_SCRIPT_NOT_IN_SCRIPT, 0x0f03, "only possible inside a script")                    \
+	X(WBE_SCRIPT_FALSE, 0x0f04, "condition is false")                                       \
+	X(WBE_SCRIPT_DEPTH, 0x0f05, "scripts nested too deeply")                                \
+	X(WBE_IMAGE_FORMAT, 0x1201, "not an EFI program or an iPXE script")                    \
+	X(WBE_IMAGE_NOT_FOUND, 0x1202, "no such image (see imgstat)")                            \
+	X(WBE_IMAGE_NONE_SELECTED, 0x1203, "no image selected to boot (use kernel or chain)")   \
+	X(WBE_IMAGE_TOO_BIG, 0x1204, "image larger than 4 GiB")                                 \
+	X(WBE_IMAGE_START, 0x1205, "the firmware refused to load or start the EFI program")     \
 	X(WBE_ISCSI_REJECT, 0x0e09, "iSCSI target rejected a command PDU") \
 	X(WBE_ISCSI_CONNECTION_LOST, 0x0e0a, "iSCSI connection lost and every reconnection failed") \
 	X(WBE_ISCSI_REDIRECTS, 0x0e0b, "iSCSI target redirected the login too many times") \

@@ -17,6 +17,7 @@ enum platform_key {
 	KEY_BACKSPACE = 0x08,
 	KEY_TAB = 0x09,
 	KEY_ENTER = 0x0d,
+	KEY_CTRL_U = 0x15,
 	KEY_ESC = 0x1b,
 	KEY_DELETE = 0x7f,
 	KEY_UP = 0x110000, /* above the Unicode range */
@@ -40,6 +41,9 @@ struct platform {
 	const char *name; /* the `platform` setting: "efi" or "linux" */
 	const char *arch; /* the `buildarch` setting: "x86_64" or "arm64" */
 	void *priv;       /* the implementation's state */
+	/* How long system_run() offers Ctrl-B (the shell instead of the script) before running
+	 * the script; 0 runs it at once (scripts given on the host command line, tests). */
+	unsigned shell_key_ms;
 
 	/** Monotonic nanoseconds since an arbitrary origin; never goes backwards. */
 	uint64_t (*monotonic_ns)(const struct platform *p);
@@ -74,6 +78,21 @@ struct platform {
 	 * this returns 0 unless the system itself is unusable.
 	 */
 	int (*probe_devices)(const struct platform *p, struct system *sys);
+	/**
+	 * Load the EFI program in @len bytes of @data (LoadImage from memory), give it @cmdline
+	 * (UTF-8, NULL for none) as its LoadOptions in UCS-2, start it and return when it exits:
+	 * 0 or its status as a negative rc. NULL where programs cannot be started (the host).
+	 */
+	int (*exec_efi)(const struct platform *p, const void *data, size_t len, const char *cmdline);
+	/**
+	 * Read the file at @path ('/'-separated, absolute) from the host's file system, or under
+	 * EFI from the volume wireboot itself was loaded from, handing it to @chunk in order
+	 * (@total is the file's size). Returns 0, -WBE_NOENT, -WBE_IO, or @chunk's non-zero rc.
+	 * NULL where there is no such file system.
+	 */
+	int (*read_file)(const struct platform *p, const char *path,
+			 int (*chunk)(void *ctx, uint64_t total, uint64_t offset, const void *data, size_t len),
+			 void *ctx);
 	/** Undo probe_devices() before the system is torn down. */
 	void (*remove_devices)(const struct platform *p, struct system *sys);
 };

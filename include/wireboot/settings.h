@@ -36,7 +36,8 @@ struct setting_type {
 
 extern const struct setting_type setting_type_string, setting_type_ipv4, setting_type_hex,
 	setting_type_hexhyp, setting_type_hexraw, setting_type_int8, setting_type_int16,
-	setting_type_int32, setting_type_uint8, setting_type_uint16, setting_type_uint32;
+	setting_type_int32, setting_type_uint8, setting_type_uint16, setting_type_uint32, setting_type_base64,
+	setting_type_uristring;
 
 /** setting_type_find() - type by name ("ipv4"), or NULL. */
 const struct setting_type *setting_type_find(const char *name);

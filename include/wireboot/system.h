@@ -18,6 +18,8 @@
 
 struct rng;
 struct trust_store;
+struct script_run;
+struct uri;
 
 #define WIREBOOT_VERSION "0.1.0"
 
@@ -32,11 +34,15 @@ struct system {
 	struct net net;
 	const struct transport *transport; /* &net.transport unless the platform offers another */
 	struct list_node san_drives;       /* struct san_drive, hooked by `sanhook` */
+	struct list_node images;           /* struct image, fetched by imgfetch/kernel/chain */
+	struct uri *cwuri; /* the running image's URI (relative URIs resolve against it), or NULL */
 	struct wallclock wallclock;
 	struct trust_store *trust; /* TLS trust anchors: built-in plus `certadd` (trust.h) */
 	bool exit_requested;      /* set by `exit`: unwinds scripts and shells */
 	int exit_status;
 	unsigned shell_depth;
+	struct script_run *script; /* the innermost running script (goto works on it), or NULL */
+	bool line_stopped;         /* set by a successful `goto`: skip the rest of the line */
 };
 
 /**

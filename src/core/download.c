@@ -2,6 +2,7 @@
 #include "wireboot/download.h"
 #include "wireboot/console.h"
 #include "wireboot/errors.h"
+#include "wireboot/malloc.h"
 #include "wireboot/system.h"
 #include "wireboot/uri.h"
 
@@ -78,3 +79,61 @@ void download_progress_end(struct system *sys, struct download *dl)
 	console_puts(&sys->console, "\n");
 	dl->printed = false;
 }
+
+/* ---- file: URIs (RFC 8089): a file of the platform's own file system ---- */
+
+struct file_fetch {
+	struct system *sys;
+	struct download *dl;
+	bool expected;
+};
+
+static int file_chunk(void *ctx, uint64_t total, uint64_t offset, const void *data, size_t len)
+{
+	struct file_fetch *f = ctx;
+	if (!f->expected && f->dl->expect) {
+		f->expected = true;
+		int rc = f->dl->expect(f->dl, total);
+		if (rc)
+			return rc;
+	}
+	f->dl->total = total;
+	int rc = f->dl->write(f->dl, offset, data, len);
+	if (rc == 0)
+		download_progress(f->sys, f->dl, offset, len);
+	return rc;
+}
+
+static int fetch_file(struct system *sys, struct download *dl)
+{
+	const struct uri *uri = dl->uri;
+	size_t len;
+	/* "file:///p" and "file:/p" name the local /p; another host is not ours to read (§2) */
+	if ((uri->host && *uri->host && strcmp(uri->host, "localhost") != 0) || !sys->platform->read_file) {
+		console_printf(&sys->console, "file:%s: %s\n", uri->path,
+			       sys->platform->read_file ? "only local files can be read" : "no file system here");
+		return -WBE_URI_SCHEME;
+	}
+	char *path = wb_malloc(URI_MAX_LEN + 1);
+	if (!path)
+		return -WBE_NOMEM;
+	int rc = uri_percent_decode(uri->path, strlen(uri->path), path, URI_MAX_LEN + 1, &len);
+	if (rc == 0 && (len == 0 || memchr(path, '\0', len)))
+		rc = -WBE_URI_SYNTAX;
+	if (rc) {
+		console_printf(&sys->console, "file:%s: not a file path\n", uri->path);
+	} else {
+		path[len] = '\0';
+		struct file_fetch f = {sys, dl, false};
+		rc = sys->platform->read_file(sys->platform, path, file_chunk, &f);
+		if (rc == -WBE_NOENT)
+			console_printf(&sys->console, "file:%s: no such file\n", path);
+		else if (rc)
+			console_printf(&sys->console, "file:%s: cannot read: %s\n", path, errors_message(rc));
+	}
+	wb_free(path);
+	return rc;
+}
+
+const struct uri_scheme scheme_file = {"file", fetch_file};
+WB_REGISTER(uri_schemes, scheme_file);

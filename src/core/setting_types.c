@@ -3,6 +3,7 @@
  * (contract in wireboot/settings.h). Numbers are stored big-endian, as DHCP carries them,
  * so a value from a DHCP option and one from `set` look the same.
  */
+#include "wireboot/base64.h"
 #include "wireboot/errors.h"
 #include "wireboot/format.h"
 #include "wireboot/settings.h"
@@ -220,16 +221,79 @@ INTEGER_TYPE(uint8, 1, 0)
 INTEGER_TYPE(uint16, 2, 0)
 INTEGER_TYPE(uint32, 4, 0)
 
+static int parse_base64(const char *text, uint8_t *raw, size_t size)
+{
+	if (strlen(text) > base64_encoded_len(SETTING_VALUE_MAX))
+		return TOO_LONG;
+	int n = base64_decode(text, raw, size);
+	return n < 0 ? -WBE_SETTING_TYPE : n;
+}
+
+static int format_base64(const uint8_t *raw, size_t raw_len, char *buf, size_t len)
+{
+	return (int)base64_encode(raw, raw_len, buf, len);
+}
+
+/* RFC 3986 §2.3: everything but the unreserved characters is percent-encoded, so a value
+ * (a password, a MAC with ':') can be pasted into any part of a URI. */
+static int parse_uristring(const char *text, uint8_t *raw, size_t size)
+{
+	size_t n = 0;
+	for (const char *p = text; *p; n++) {
+		if (n > SETTING_VALUE_MAX)
+			return TOO_LONG;
+		uint8_t c = (uint8_t)*p++;
+		if (c == '%') {
+			int hi = hex_digit_value(p[0]), lo = hi < 0 ? -1 : hex_digit_value(p[1]);
+			if (lo < 0)
+				return -WBE_SETTING_TYPE;
+			c = (uint8_t)(hi << 4 | lo);
+			p += 2;
+		}
+		if (n < size)
+			raw[n] = c;
+	}
+	return (int)n;
+}
+
+static int format_uristring(const uint8_t *raw, size_t raw_len, char *buf, size_t len)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < raw_len; i++) {
+		uint8_t c = raw[i];
+		bool unreserved = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+				  c == '-' || c == '.' || c == '_' || c == '~';
+		char enc[4] = {(char)c, 0, 0, 0};
+		size_t elen = 1;
+		if (!unreserved) {
+			enc[0] = '%';
+			enc[1] = "0123456789ABCDEF"[c >> 4];
+			enc[2] = "0123456789ABCDEF"[c & 15];
+			elen = 3;
+		}
+		for (size_t k = 0; k < elen; k++, n++) {
+			if (n + 1 < len)
+				buf[n] = enc[k];
+		}
+	}
+	if (len)
+		buf[n < len ? n : len - 1] = '\0';
+	return (int)n;
+}
+
 const struct setting_type setting_type_string = {"string", parse_string, format_string};
 const struct setting_type setting_type_ipv4 = {"ipv4", parse_ipv4, format_ipv4};
 const struct setting_type setting_type_hex = {"hex", parse_hex, format_hex};
 const struct setting_type setting_type_hexhyp = {"hexhyp", parse_hexhyp, format_hexhyp};
 const struct setting_type setting_type_hexraw = {"hexraw", parse_hexraw, format_hexraw};
+const struct setting_type setting_type_base64 = {"base64", parse_base64, format_base64};
+const struct setting_type setting_type_uristring = {"uristring", parse_uristring, format_uristring};
 
 static const struct setting_type *const all_types[] = {
 	&setting_type_string, &setting_type_ipv4,  &setting_type_hex,    &setting_type_hexhyp,
 	&setting_type_hexraw, &setting_type_int8,  &setting_type_int16,  &setting_type_int32,
-	&setting_type_uint8,  &setting_type_uint16, &setting_type_uint32,
+	&setting_type_uint8,  &setting_type_uint16, &setting_type_uint32, &setting_type_base64,
+	&setting_type_uristring,
 };
 
 const struct setting_type *setting_type_find(const char *name)

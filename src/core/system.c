@@ -1,6 +1,7 @@
 /* system.c - bringing one wireboot up and down (contract in wireboot/system.h). */
 #include "wireboot/system.h"
 #include "wireboot/errors.h"
+#include "wireboot/image.h"
 #include "wireboot/rng.h"
 #include "wireboot/san.h"
 #include "wireboot/script.h"
@@ -64,6 +65,7 @@ int system_init(struct system *sys, const struct platform *platform)
 	}
 	sys->transport = &sys->net.transport;
 	list_init(&sys->san_drives);
+	list_init(&sys->images);
 	return 0;
 }
 
@@ -71,6 +73,7 @@ void system_fini(struct system *sys)
 {
 	while (!list_empty(&sys->san_drives))
 		san_unhook(sys, list_entry(sys->san_drives.next, struct san_drive, link));
+	image_free_all(sys);
 	net_fini(&sys->net);
 	trust_store_destroy(sys->trust); /* after the network: no TLS stream uses it any more */
 	sys->trust = NULL;
@@ -92,6 +95,26 @@ static void report_failure(void *ctx, const char *name, int rc)
 		log_msg(&sys->log, LOG_ERROR, "selftest", "%s known-answer test failed", name);
 }
 
+static bool ctrl_b_pressed(void *arg)
+{
+	struct console *con = arg;
+	int key;
+	while ((key = console_getkey(con)) >= 0) {
+		if (key == KEY_CTRL_B)
+			return true;
+	}
+	return false;
+}
+
+/* iPXE's start-up offer: Ctrl-B within @ms opens the shell instead of running the script. */
+static bool shell_requested(struct system *sys, unsigned ms)
+{
+	console_puts(&sys->console, "Press Ctrl-B for the wireboot command line...");
+	bool requested = loop_run_until(&sys->loop, ctrl_b_pressed, &sys->console, ms * NS_PER_MS) == 0;
+	console_puts(&sys->console, "\n");
+	return requested;
+}
+
 int system_run(const struct platform *platform, const char *script, size_t len, int *exit_code)
 {
 	struct system sys;
@@ -107,7 +130,9 @@ int system_run(const struct platform *platform, const char *script, size_t len, 
 	rc = crypto_selftest(report_failure, &sys);
 	if (rc == 0 && platform->probe_devices)
 		rc = platform->probe_devices(platform, &sys);
-	if (rc == 0)
+	if (rc == 0 && platform->shell_key_ms && shell_requested(&sys, platform->shell_key_ms))
+		rc = shell_run(&sys);
+	else if (rc == 0)
 		rc = script_exec(&sys, script, len);
 	if (exit_code)
 		*exit_code = rc == -WBE_EXIT ? sys.exit_status : rc ? 1 : 0;

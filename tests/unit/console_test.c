@@ -81,18 +81,107 @@ TEST(console_readline_table)
 	}
 }
 
-TEST(console_readline_special_keys)
+/* Renders raw console output as a terminal would: '\b' moves the cursor left, text overwrites,
+ * a blank at the end of the line is nothing. */
+static void render(const char *raw, char *screen, size_t size)
 {
-	/* keys beyond the Unicode range (arrows) and the Enter key code itself */
-	static const int keys[] = {'a', KEY_UP, KEY_LEFT, 'b', KEY_HOME, KEY_ENTER};
+	size_t cur = 0, len = 0;
+	for (const char *p = raw; *p && *p != '\n'; p++) {
+		if (*p == '\b') {
+			cur -= cur > 0;
+			continue;
+		}
+		if (cur < size - 1)
+			screen[cur++] = *p;
+		if (cur > len)
+			len = cur;
+	}
+	while (len > 0 && screen[len - 1] == ' ')
+		len--; /* erased cells are blank */
+	screen[len] = '\0';
+}
+
+struct edit_case {
+	int keys[16];
+	const char *history[3];
+	const char *initial;
+	bool hidden;
+	const char *line;   /* the returned line */
+	const char *screen; /* what the terminal shows before the Enter */
+};
+
+#define END KEY_ENTER, 0
+static const struct edit_case edit_cases[] = {
+	/* cursor movement and insertion in the middle */
+	{{'a', 'c', KEY_LEFT, 'b', END}, {0}, NULL, false, "abc", "abc"},
+	{{'b', 'c', KEY_HOME, 'a', KEY_END, 'd', END}, {0}, NULL, false, "abcd", "abcd"},
+	{{'a', 'b', 'c', KEY_LEFT, KEY_BACKSPACE, END}, {0}, NULL, false, "ac", "ac"},
+	{{'a', KEY_LEFT, KEY_LEFT, KEY_RIGHT, KEY_RIGHT, 'b', END}, {0}, NULL, false, "ab", "ab"},
+	/* history: Up recalls newest first, Down comes back to the typed draft */
+	{{KEY_UP, END}, {"one", "two"}, NULL, false, "two", "two"},
+	{{KEY_UP, KEY_UP, KEY_UP, END}, {"one", "two"}, NULL, false, "one", "one"},
+	{{'x', KEY_UP, KEY_UP, KEY_DOWN, KEY_DOWN, END}, {"longer one", "two"}, NULL, false, "x", "x"},
+	{{KEY_UP, 'X', END}, {"one"}, NULL, false, "oneX", "oneX"},
+	{{KEY_UP, END}, {0}, NULL, false, "", ""}, /* no history: nothing happens */
+	/* Ctrl-U clears; an initial value can be edited */
+	{{'a', 'b', KEY_CTRL_U, 'c', END}, {0}, NULL, false, "c", "c"},
+	{{KEY_BACKSPACE, 'X', END}, {0}, "value", false, "valuX", "valuX"},
+	/* hidden input: stars, no cursor movement, no history */
+	{{'p', 'w', KEY_LEFT, KEY_UP, '!', END}, {"old"}, NULL, true, "pw!", "***"},
+	{{'p', 'w', KEY_BACKSPACE, END}, {0}, NULL, true, "p", "*"},
+};
+
+TEST(console_editline_keys)
+{
+	for (size_t i = 0; i < COUNT(edit_cases); i++) {
+		const struct edit_case *c = &edit_cases[i];
+		struct console_fixture f;
+		setup(&f, NULL, 1);
+		size_t nkeys = 0;
+		while (c->keys[nkeys])
+			nkeys++;
+		f.tp.keys = c->keys;
+		f.tp.keys_len = nkeys;
+		struct line_history *h = line_history_create();
+		REQUIRE(h != NULL);
+		for (size_t k = 0; k < COUNT(c->history) && c->history[k]; k++)
+			line_history_add(h, c->history[k]);
+		struct line_edit edit = {h, c->initial, c->hidden};
+		char buf[32], screen[64];
+		int rc = console_editline(&f.con, &f.loop, buf, sizeof(buf), &edit);
+		render(test_platform_output(&f.tp), screen, sizeof(screen));
+		if (rc != (int)strlen(c->line) || strcmp(buf, c->line) != 0 || strcmp(screen, c->screen) != 0)
+			test_fail(__FILE__, __LINE__, "case %zu: rc %d line \"%s\" screen \"%s\"", i, rc, buf, screen);
+		line_history_destroy(h);
+	}
+}
+
+TEST(console_history_bounds)
+{
+	struct line_history *h = line_history_create();
+	REQUIRE(h != NULL);
+	char line[16];
+	for (int i = 0; i < LINE_HISTORY_MAX + 5; i++) {
+		snprintf(line, sizeof(line), "cmd%d", i);
+		line_history_add(h, line);
+		line_history_add(h, line); /* repeats are kept once */
+	}
+	line_history_add(h, "");
+	/* Up LINE_HISTORY_MAX + 3 times stops at the oldest kept line */
+	static int keys[LINE_HISTORY_MAX + 4];
+	for (int i = 0; i < LINE_HISTORY_MAX + 3; i++)
+		keys[i] = KEY_UP;
+	keys[LINE_HISTORY_MAX + 3] = KEY_ENTER;
 	struct console_fixture f;
 	setup(&f, NULL, 1);
 	f.tp.keys = keys;
 	f.tp.keys_len = COUNT(keys);
-	char buf[16];
-	CHECK_INT(console_readline(&f.con, &f.loop, buf, sizeof(buf)), 2);
-	CHECK_STR(buf, "ab");
-	CHECK_STR(test_platform_output(&f.tp), "ab\n");
+	struct line_edit edit = {.history = h};
+	char buf[32];
+	CHECK_INT(console_editline(&f.con, &f.loop, buf, sizeof(buf), &edit), 4);
+	CHECK_STR(buf, "cmd5");
+	line_history_destroy(h);
+	line_history_destroy(NULL);
 }
 
 TEST(console_readline_end_of_input)

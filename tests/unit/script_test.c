@@ -59,15 +59,20 @@ static const struct script_case script_cases[] = {
 	{"echo no newline at the end", 0, "no newline at the end\n"},
 	{"echo a\r\necho b\r\n", 0, "a\nb\n"}, /* CRLF line ends */
 	{"  echo   spaced \t out  \n", 0, "spaced out\n"},
-	{"echo a; echo b;echo c", 0, "a\nb\nc\n"},
-	{"echo a;;echo b;", 0, "a\nb\n"},
+	{"echo a ; echo b; echo c", 0, "a\nb\nc\n"},
+	/* a ';' inside a token is kept (URLs); one ending a token ends the command */
+	{"echo a;b;c", 0, "a;b;c\n"},
+	{"echo a;;echo b;", 0, "a;;echo b\n"},
 	{";", 0, ""},
 	{"echo -n a; echo -n b\necho", 0, "ab\n"},
 	{"echo -- -n", 0, "-n\n"},
-	{"echo #not-a-comment", 0, "#not-a-comment\n"},
+	{"echo a #comment", 0, "a\n"}, /* a token starting with '#' ends the line, as in iPXE */
+	{"echo a#b", 0, "a#b\n"},
 	/* unknown command: the error line, and the script stops */
 	{"echo a\nfrobnicate x y\necho b\n", -WBE_CMD_UNKNOWN, "a\n" UNKNOWN_LINE("frobnicate")},
-	{"echo a; nope; echo b\necho c\n", -WBE_CMD_UNKNOWN, "a\n" UNKNOWN_LINE("nope")},
+	/* after ';' the next command runs anyway; the line's status is the last command's */
+	{"echo a; nope; echo b\necho c\n", 0, "a\n" UNKNOWN_LINE("nope") "b\nc\n"},
+	{"echo a ; nope\necho c\n", -WBE_CMD_UNKNOWN, "a\n" UNKNOWN_LINE("nope")},
 	/* a failing command stops the script; usage errors print the usage, not an error line */
 	{"echo a\nclear\necho b\n", -WBE_CMD_USAGE, "a\nclear: missing argument\nusage: clear <[scope/]name>\n"},
 	{"echo --bad\necho b", -WBE_CMD_USAGE, "echo: unknown option --bad\nusage: echo [-n] [text...]\n"},
@@ -257,7 +262,8 @@ TEST(script_set_show_clear)
 			   "empty:string = \n"
 			   "builtin/platform:string = test\n"
 			   "builtin/buildarch:string = testarch\n"
-			   "builtin/version:string = " WIREBOOT_VERSION "\n");
+			   "builtin/version:string = " WIREBOOT_VERSION "\n"
+			   "builtin/errno:string = 0x0202\n"); /* the last failure: a usage error */
 	teardown(&f);
 }
 
@@ -282,7 +288,8 @@ TEST(script_secret_settings)
 		{"set username alice\nshow username", 0, "username = alice\n"},
 		{"show", 0, "password:string = <secret>\nusername:string = alice\n"
 			    "builtin/platform:string = test\nbuiltin/buildarch:string = testarch\n"
-			    "builtin/version:string = " WIREBOOT_VERSION "\n"},
+			    "builtin/version:string = " WIREBOOT_VERSION "\n"
+			    "builtin/errno:string = 0x0301\n"},
 		{"clear password\nshow password", -WBE_SETTING_UNKNOWN,
 		 "show: \"password\" is not set\n"
 		 "show: Error 0x0301 (no such setting) - see docs/errors.md#wbe_setting_unknown\n"},

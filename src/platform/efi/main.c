@@ -75,6 +75,7 @@ EFI_STATUS EFIAPI efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 		.name = "efi",
 		.arch = EFI_ARCH,
 		.priv = &efi,
+		.shell_key_ms = 1000,
 		.monotonic_ns = efi_monotonic_ns,
 		.cycle_counter = efi_cycle_counter,
 		.wall_clock = efi_wall_clock,
@@ -82,6 +83,8 @@ EFI_STATUS EFIAPI efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 		.console_write = efi_console_write,
 		.console_read_key = efi_console_read_key,
 		.reset = efi_reset,
+		.exec_efi = efi_exec_image,
+		.read_file = efi_read_file,
 		.probe_devices = efi_snp_probe,
 		.remove_devices = efi_snp_remove,
 	};

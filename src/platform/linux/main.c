@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/random.h>
 #include <termios.h>
 #include <time.h>
@@ -253,6 +254,38 @@ static char *read_file(const char *path, size_t *len)
 	return buf;
 }
 
+/* file: URIs on the host: the host's own files, in 64 KiB pieces. */
+static int host_read_file(const struct platform *p, const char *path,
+			  int (*chunk)(void *ctx, uint64_t total, uint64_t offset, const void *data, size_t len),
+			  void *ctx)
+{
+	(void)p;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOENT || errno == ENOTDIR ? -WBE_NOENT : -WBE_IO;
+	struct stat st;
+	int rc = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) ? 0 : -WBE_IO;
+	enum { PIECE = 65536 };
+	char *buf = malloc(PIECE);
+	if (!buf)
+		rc = -WBE_NOMEM;
+	uint64_t offset = 0;
+	while (rc == 0) {
+		ssize_t n = read(fd, buf, PIECE);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			rc = n < 0 ? -WBE_IO : 0;
+			break;
+		}
+		rc = chunk(ctx, (uint64_t)st.st_size, offset, buf, (size_t)n);
+		offset += (uint64_t)n;
+	}
+	free(buf);
+	close(fd);
+	return rc;
+}
+
 static void usage(void)
 {
 	fprintf(stderr, "usage: wireboot [--tap IFNAME | --dgram 127.0.0.1:PORT,127.0.0.1:PORT [--mac MAC]]...\n"
@@ -311,6 +344,8 @@ int main(int argc, char **argv)
 		.name = "linux",
 		.arch = WIREBOOT_HOST_ARCH,
 		.priv = &state,
+		/* the embedded script at a terminal: offer the shell, as the firmware build does */
+		.shell_key_ms = !have_script && isatty(STDIN_FILENO) ? 1000 : 0,
 		.monotonic_ns = host_monotonic_ns,
 		.cycle_counter = host_cycle_counter,
 		.wall_clock = host_wall_clock,
@@ -318,6 +353,7 @@ int main(int argc, char **argv)
 		.console_write = host_console_write,
 		.console_read_key = host_console_read_key,
 		.idle = host_idle,
+		.read_file = host_read_file,
 		.reset = host_reset,
 		.probe_devices = host_probe,
 		.remove_devices = host_remove,

@@ -1,4 +1,5 @@
-/* flow_cmds.c - echo, help, sleep, exit, shell. */
+/* flow_cmds.c - echo, help, sleep, exit, shell, isset, iseq, goto, prompt. */
+#include "wireboot/chars.h"
 #include "wireboot/command.h"
 #include "wireboot/console.h"
 #include "wireboot/errors.h"
@@ -140,4 +141,147 @@ static int shell_exec(struct system *sys, int argc, char **argv)
 	if (rc || opts.help)
 		return rc;
 	return shell_run(sys);
+}
+
+static int isset_exec(struct system *sys, int argc, char **argv);
+const struct command cmd_isset = {"isset", "isset <value>", "Succeed if the (expanded) value is not empty",
+				  isset_exec};
+WB_REGISTER(commands, cmd_isset);
+
+static int isset_exec(struct system *sys, int argc, char **argv)
+{
+	struct parsed_options opts;
+	int rc = options_parse(sys, &cmd_isset, NULL, 0, argc, argv, 1, 1, &opts);
+	if (rc || opts.help)
+		return rc;
+	return argv[opts.first_arg][0] ? 0 : -WBE_SCRIPT_FALSE;
+}
+
+static int iseq_exec(struct system *sys, int argc, char **argv);
+const struct command cmd_iseq = {"iseq", "iseq <value1> <value2>", "Succeed if the two values are equal",
+				 iseq_exec};
+WB_REGISTER(commands, cmd_iseq);
+
+static int iseq_exec(struct system *sys, int argc, char **argv)
+{
+	struct parsed_options opts;
+	int rc = options_parse(sys, &cmd_iseq, NULL, 0, argc, argv, 2, 2, &opts);
+	if (rc || opts.help)
+		return rc;
+	return strcmp(argv[opts.first_arg], argv[opts.first_arg + 1]) == 0 ? 0 : -WBE_SCRIPT_FALSE;
+}
+
+static int goto_exec(struct system *sys, int argc, char **argv);
+const struct command cmd_goto = {"goto", "goto <label>", "Continue the script after the line :label", goto_exec};
+WB_REGISTER(commands, cmd_goto);
+
+static int goto_exec(struct system *sys, int argc, char **argv)
+{
+	struct parsed_options opts;
+	int rc = options_parse(sys, &cmd_goto, NULL, 0, argc, argv, 1, 1, &opts);
+	if (rc || opts.help)
+		return rc;
+	rc = script_goto(sys, argv[opts.first_arg]);
+	if (rc == -WBE_SCRIPT_LABEL)
+		console_printf(&sys->console, "goto: no label \":%s\" in this script\n", argv[opts.first_arg]);
+	else if (rc == -WBE_SCRIPT_NOT_IN_SCRIPT)
+		console_puts(&sys->console, "goto: labels exist only in scripts\n");
+	return rc;
+}
+
+static int prompt_exec(struct system *sys, int argc, char **argv);
+const struct command cmd_prompt = {"prompt", "prompt [--key <key>] [--timeout <ms>] [text...]",
+				   "Wait for a key (any, or the given one) with an optional timeout", prompt_exec};
+WB_REGISTER(commands, cmd_prompt);
+
+/* A key as iPXE's scripts name it: one character, "^X" for Ctrl-X, or a number (0x02). */
+static int parse_key(const char *text)
+{
+	const unsigned char *t = (const unsigned char *)text;
+	if (t[0] == '^' && t[1] >= '@' && t[1] <= '_' && !t[2])
+		return t[1] - '@';
+	if (t[0] && !t[1])
+		return t[0];
+	if (t[0] >= 0x80) { /* one UTF-8 character */
+		int len = t[0] >= 0xf0 ? 4 : t[0] >= 0xe0 ? 3 : 2;
+		int cp = t[0] & (0x3f >> (len - 1));
+		for (int i = 1; i < len; i++) {
+			if ((t[i] & 0xc0) != 0x80)
+				return -1;
+			cp = cp << 6 | (t[i] & 0x3f);
+		}
+		return t[len] ? -1 : cp;
+	}
+	unsigned long v;
+	bool hex = t[0] == '0' && (t[1] == 'x' || t[1] == 'X');
+	if (hex) {
+		v = 0;
+		const char *p = text + 2;
+		if (!*p)
+			return -1;
+		for (; *p; p++) {
+			int d = hex_digit_value(*p);
+			if (d < 0 || v > 0x10ffff)
+				return -1;
+			v = v * 16 + (unsigned long)d;
+		}
+	} else if (parse_uint(text, 0x10ffff, &v)) {
+		return -1;
+	}
+	return v <= 0x10ffff ? (int)v : -1;
+}
+
+struct key_wait {
+	struct console *con;
+	int key;
+};
+
+static bool key_arrived(void *arg)
+{
+	struct key_wait *w = arg;
+	int key = console_getkey(w->con);
+	if (key == -WBE_AGAIN)
+		return false;
+	w->key = key;
+	return true;
+}
+
+static int prompt_exec(struct system *sys, int argc, char **argv)
+{
+	static const struct option_spec specs[] = {{"key", 'k', OPTION_VALUE}, {"timeout", 't', OPTION_VALUE}};
+	struct parsed_options opts;
+	int rc = options_parse(sys, &cmd_prompt, specs, 2, argc, argv, 0, -1, &opts);
+	if (rc || opts.help)
+		return rc;
+	int want = -1;
+	unsigned long timeout_ms = 0;
+	if (opts.present[0] && (want = parse_key(opts.value[0])) < 0) {
+		console_printf(&sys->console, "prompt: \"%s\" is not a key (a character, ^X or a number)\nusage: %s\n",
+			       opts.value[0], cmd_prompt.usage);
+		return -WBE_CMD_USAGE;
+	}
+	if (opts.present[1] && parse_uint(opts.value[1], 86400000, &timeout_ms)) {
+		console_printf(&sys->console, "prompt: \"%s\" is not a timeout in ms\nusage: %s\n", opts.value[1],
+			       cmd_prompt.usage);
+		return -WBE_CMD_USAGE;
+	}
+	if (opts.first_arg == argc) {
+		console_puts(&sys->console, "Press any key to continue");
+	} else {
+		for (int i = opts.first_arg; i < argc; i++) {
+			if (i > opts.first_arg)
+				console_puts(&sys->console, " ");
+			console_puts(&sys->console, argv[i]);
+		}
+	}
+	struct key_wait w = {&sys->console, 0};
+	/* no timeout waits for ever, as in iPXE; Ctrl-C still ends it */
+	uint64_t limit = timeout_ms ? timeout_ms * NS_PER_MS : ~0ULL / 2;
+	rc = loop_run_until(&sys->loop, key_arrived, &w, limit);
+	console_puts(&sys->console, "\n");
+	if (rc)
+		return rc;
+	if (w.key < 0)
+		return w.key; /* console input closed */
+	return want < 0 || w.key == want ? 0 : -WBE_CANCELED;
 }

@@ -1,0 +1,176 @@
+/*
+ * image.c - starting EFI programs from memory and reading files from wireboot's own volume:
+ * the exec_efi and read_file operations of struct platform (wireboot/platform.h).
+ */
+#include "efi_platform.h"
+#include "efi_status.h"
+#include "wireboot/errors.h"
+#include "wireboot/malloc.h"
+
+#include <string.h>
+
+#define FILE_PIECE 65536
+
+/* Decodes UTF-8 @in into NUL-terminated UCS-2 (code points above U+FFFF become '?', which
+ * UCS-2 cannot hold). Returns a wb_malloc'd buffer and its size in bytes, or NULL. */
+static CHAR16 *to_ucs2(const char *in, size_t *bytes, CHAR16 slash_as)
+{
+	size_t n = strlen(in);
+	CHAR16 *out = wb_malloc((n + 1) * sizeof(CHAR16));
+	if (!out)
+		return NULL;
+	size_t o = 0;
+	for (size_t i = 0; i < n;) {
+		unsigned char c = (unsigned char)in[i];
+		uint32_t cp = c;
+		size_t len = c < 0x80 ? 1 : c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : 2;
+		if (len > 1) {
+			cp = c & (0x3f >> (len - 1));
+			for (size_t k = 1; k < len; k++)
+				cp = cp << 6 | ((unsigned char)in[i + k < n ? i + k : n - 1] & 0x3f);
+		}
+		i += len;
+		if (cp == '/' && slash_as)
+			cp = slash_as;
+		out[o++] = cp > 0xffff ? '?' : (CHAR16)cp;
+	}
+	out[o++] = 0;
+	if (bytes)
+		*bytes = o * sizeof(CHAR16);
+	return out;
+}
+
+/* Length in bytes of a device path up to and including its end node. */
+static size_t path_size(const EFI_DEVICE_PATH_PROTOCOL *dp)
+{
+	const uint8_t *p = (const uint8_t *)dp;
+	size_t total = 0;
+	for (;;) {
+		size_t len = (size_t)p[total + 2] | (size_t)p[total + 3] << 8;
+		if (p[total] == END_DEVICE_PATH_TYPE || len < END_DEVICE_PATH_LENGTH)
+			return total + END_DEVICE_PATH_LENGTH;
+		total += len;
+	}
+}
+
+/*
+ * The device path given to LoadImage: wireboot's own device (so that the program finds a
+ * device to ask for its files, as when the firmware starts it from there) followed by a file
+ * node naming it "\wireboot-image" (UEFI 2.10 §10.3.5.4).
+ */
+static EFI_DEVICE_PATH_PROTOCOL *image_path(struct efi_platform *efi)
+{
+	EFI_GUID loaded_guid = EFI_LOADED_IMAGE_PROTOCOL_GUID;
+	EFI_GUID dp_guid = EFI_DEVICE_PATH_PROTOCOL_GUID;
+	EFI_LOADED_IMAGE_PROTOCOL *self;
+	EFI_DEVICE_PATH_PROTOCOL *device;
+	if (EFI_ERROR(efi->bs->HandleProtocol(efi->image, &loaded_guid, (void **)&self)) || !self->DeviceHandle ||
+	    EFI_ERROR(efi->bs->HandleProtocol(self->DeviceHandle, &dp_guid, (void **)&device)))
+		return NULL;
+	static const char name[] = "\\wireboot-image";
+	size_t name_bytes;
+	CHAR16 *ucs2 = to_ucs2(name, &name_bytes, 0);
+	if (!ucs2)
+		return NULL;
+	size_t prefix = path_size(device) - END_DEVICE_PATH_LENGTH;
+	size_t node = SIZE_OF_FILEPATH_DEVICE_PATH + name_bytes;
+	uint8_t *path = wb_malloc(prefix + node + END_DEVICE_PATH_LENGTH);
+	if (path) {
+		memcpy(path, device, prefix);
+		uint8_t *n = path + prefix;
+		n[0] = MEDIA_DEVICE_PATH;
+		n[1] = MEDIA_FILEPATH_DP;
+		n[2] = (uint8_t)node;
+		n[3] = (uint8_t)(node >> 8);
+		memcpy(n + SIZE_OF_FILEPATH_DEVICE_PATH, ucs2, name_bytes);
+		uint8_t *end = n + node;
+		end[0] = END_DEVICE_PATH_TYPE;
+		end[1] = END_ENTIRE_DEVICE_PATH_SUBTYPE;
+		end[2] = END_DEVICE_PATH_LENGTH;
+		end[3] = 0;
+	}
+	wb_free(ucs2);
+	return (EFI_DEVICE_PATH_PROTOCOL *)path;
+}
+
+int efi_exec_image(const struct platform *p, const void *data, size_t len, const char *cmdline)
+{
+	struct efi_platform *efi = efi_of(p);
+	EFI_DEVICE_PATH_PROTOCOL *path = image_path(efi);
+	EFI_HANDLE child = NULL;
+	/* UEFI 2.10 §7.4 LoadImage: from our buffer (BootPolicy FALSE: not a boot option) */
+	EFI_STATUS status = efi->bs->LoadImage(FALSE, efi->image, path, (VOID *)data, len, &child);
+	wb_free(path);
+	if (EFI_ERROR(status))
+		return -WBE_IMAGE_START;
+	CHAR16 *options = NULL;
+	if (cmdline) {
+		EFI_GUID loaded_guid = EFI_LOADED_IMAGE_PROTOCOL_GUID;
+		EFI_LOADED_IMAGE_PROTOCOL *loaded;
+		size_t bytes;
+		options = to_ucs2(cmdline, &bytes, 0);
+		if (!options || EFI_ERROR(efi->bs->HandleProtocol(child, &loaded_guid, (void **)&loaded))) {
+			efi->bs->UnloadImage(child);
+			wb_free(options);
+			return options ? -WBE_IMAGE_START : -WBE_NOMEM;
+		}
+		loaded->LoadOptions = options;
+		loaded->LoadOptionsSize = (UINT32)bytes;
+	}
+	/* §7.4 StartImage: returns when the program exits (an application is unloaded then) */
+	status = efi->bs->StartImage(child, NULL, NULL);
+	wb_free(options);
+	return EFI_ERROR(status) ? efi_status_to_rc(status) : 0;
+}
+
+int efi_read_file(const struct platform *p, const char *path,
+		  int (*chunk)(void *ctx, uint64_t total, uint64_t offset, const void *data, size_t len), void *ctx)
+{
+	struct efi_platform *efi = efi_of(p);
+	EFI_GUID loaded_guid = EFI_LOADED_IMAGE_PROTOCOL_GUID;
+	EFI_GUID fs_guid = EFI_SIMPLE_FILE_SYSTEM_PROTOCOL_GUID;
+	EFI_GUID info_guid = EFI_FILE_INFO_ID;
+	EFI_LOADED_IMAGE_PROTOCOL *self;
+	EFI_SIMPLE_FILE_SYSTEM_PROTOCOL *fs;
+	EFI_FILE_PROTOCOL *root, *file;
+	if (EFI_ERROR(efi->bs->HandleProtocol(efi->image, &loaded_guid, (void **)&self)) || !self->DeviceHandle ||
+	    EFI_ERROR(efi->bs->HandleProtocol(self->DeviceHandle, &fs_guid, (void **)&fs)))
+		return -WBE_NOTSUP; /* not loaded from a file system (network boot, memory) */
+	if (EFI_ERROR(fs->OpenVolume(fs, &root)))
+		return -WBE_IO;
+	/* §13.5 Open: paths use '\' */
+	CHAR16 *name = to_ucs2(path, NULL, '\\');
+	if (!name) {
+		root->Close(root);
+		return -WBE_NOMEM;
+	}
+	EFI_STATUS status = root->Open(root, &file, name, EFI_FILE_MODE_READ, 0);
+	wb_free(name);
+	root->Close(root);
+	if (EFI_ERROR(status))
+		return status == EFI_NOT_FOUND ? -WBE_NOENT : -WBE_IO;
+	uint8_t *buf = wb_malloc(FILE_PIECE);
+	int rc = buf ? 0 : -WBE_NOMEM;
+	uint64_t total = 0, offset = 0;
+	UINTN info_size = FILE_PIECE;
+	if (rc == 0 && !EFI_ERROR(file->GetInfo(file, &info_guid, &info_size, buf))) {
+		EFI_FILE_INFO *info = (EFI_FILE_INFO *)buf;
+		if (info->Attribute & EFI_FILE_DIRECTORY)
+			rc = -WBE_IO;
+		total = info->FileSize;
+	}
+	while (rc == 0) {
+		UINTN n = FILE_PIECE;
+		if (EFI_ERROR(file->Read(file, &n, buf))) {
+			rc = -WBE_IO;
+			break;
+		}
+		if (n == 0)
+			break;
+		rc = chunk(ctx, total, offset, buf, n);
+		offset += n;
+	}
+	wb_free(buf);
+	file->Close(file);
+	return rc;
+}

@@ -1,0 +1,91 @@
+#!/usr/bin/env python3
+"""Images on firmware: under U-Boot x86_64 and arm64 in QEMU (NIC on a TAP in a namespace this
+test creates, with dnsmasq, chronyd and a real nginx serving HTTPS with a test CA ->
+intermediate -> server chain), wireboot's shell runs `dhcp`, sets the clock with `ntp`, trusts
+the test root CA with `certadd`, then `chain https://boot.boot.test/boot.ipxe`: that script
+`chain`s a tiny EFI program (tests/firmware/marker.c) with a command line, which prints it.
+The marker line with the script's arguments must appear, and wireboot's shell must come back.
+Prints PASS/FAIL per firmware.
+usage: image_fw_test.py [uboot-x64 uboot-aa64]
+"""
+import os
+import shutil
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+sys.path.insert(0, os.path.join(os.path.dirname(HERE), "integration"))
+import smoke  # noqa: E402
+import weblab  # noqa: E402
+from net_fw_test import DNSMASQ  # noqa: E402
+from netlab import Lab  # noqa: E402
+from qemu_console import ConsoleTimeout, QemuConsole  # noqa: E402
+
+TIMEOUT = 120
+ARCH_DIR = {"uboot-x64": "efi-x64", "uboot-aa64": "efi-aa64"}
+
+
+def run(name, logdir):
+    tmp = tempfile.mkdtemp(prefix="wireboot-imgfw-")
+    log = os.path.join(logdir, "imgfw-%s.log" % name)
+    con = None
+    try:
+        with Lab("wbi") as lab:
+            ns = lab.netns("fw")
+            tap = "wbi%d" % (os.getpid() % 10000)
+            lab.tap_in_ns(ns, tap, "10.77.0.1/24")
+            lab.dnsmasq(ns, tap, DNSMASQ)
+            lab.chronyd(ns, "10.77.0.1", "10.77.0.0/24")
+            www = os.path.join(lab.dir, "www")
+            os.makedirs(www)
+            pki = weblab.Pki(lab.dir)
+            cert, key = pki.server("boot", dns_names=["boot.boot.test"])
+            shutil.copy(pki.root, os.path.join(www, "ca.pem"))
+            shutil.copy(os.path.join(smoke.ROOT, "build", ARCH_DIR[name], "marker.efi"), www)
+            with open(os.path.join(www, "boot.ipxe"), "w") as f:
+                f.write("#!ipxe\necho script from ${cwuri}\nchain marker.efi hello from the script\n"
+                        "echo back in the script\n")
+            weblab.nginx(lab, www, "10.77.0.1", 80, 443, cert, key, ns=ns)
+            argv, steps, arch, firmware = smoke.TARGETS[name](
+                tmp, "tap,id=n0,ifname=%s,script=no,downscript=no" % tap)
+            con = QemuConsole(["ip", "netns", "exec", ns] + argv, log)
+            smoke.start_from_uboot(con, steps)
+            con.expect(r"wireboot> ", smoke.BOOT_TIMEOUT)
+            for cmd, reply in [("dhcp", r"DHCP net0 .*ok"), ("ntp", r"ntp: clock set"),
+                               ("certadd http://10.77.0.1/ca.pem", r"certadd: .*wireboot test root CA")]:
+                con.send(cmd + "\r")
+                con.expect(reply, TIMEOUT)
+                con.expect(r"wireboot> ", TIMEOUT)
+            start = con.elapsed()
+            con.send("chain https://boot.boot.test/boot.ipxe\r")
+            con.expect(r"script from https://boot\.boot\.test/boot\.ipxe", TIMEOUT)
+            con.expect(r"wireboot-marker: \[hello from the script\]", TIMEOUT)
+            con.expect(r"back in the script", TIMEOUT)
+            con.expect(r"wireboot> ", TIMEOUT)
+            took = con.elapsed() - start
+            con.send("imgstat\r")
+            con.expect(r"marker\.efi : 2048 bytes \[EFI\] \"hello from the script\"", TIMEOUT)
+            con.expect(r"wireboot> ", TIMEOUT)
+            print("PASS imgfw/%s (https script + EFI program in %.1f s, %.1f s in all)"
+                  % (name, took, con.elapsed()), flush=True)
+            return True
+    except (ConsoleTimeout, AssertionError) as e:
+        print("FAIL imgfw/%s: %s (log: %s)" % (name, e, log), flush=True)
+        return False
+    finally:
+        if con:
+            con.close()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def main():
+    names = sys.argv[1:] or ["uboot-x64", "uboot-aa64"]
+    logdir = os.path.join(smoke.ROOT, "build", "test-logs")
+    os.makedirs(logdir, exist_ok=True)
+    results = [run(n, logdir) for n in names]
+    sys.exit(0 if all(results) else 1)
+
+
+if __name__ == "__main__":
+    main()

@@ -217,6 +217,7 @@ bench: all build/tools/netswitch
 	python3 bench/tcp_host_bench.py
 	python3 bench/tcp_fw_bench.py
 	python3 bench/iscsi_bench.py
+	python3 bench/https_bench.py
 
 demo: build/efi-x64/wireboot.efi build/efi-aa64/wireboot.efi
 	scripts/demo --arch $(ARCH) --firmware $(FIRMWARE)

@@ -29,6 +29,7 @@ SUITES = [
     ("netswitch", [sys.executable, "tests/tools/netswitch_test.py"]),
     ("net", [sys.executable, "tests/integration/net_test.py"]),
     ("iscsi", [sys.executable, "tests/integration/iscsi_test.py"]),
+    ("http", [sys.executable, "tests/integration/http_test.py"]),
     ("tftp", [sys.executable, "tests/integration/tftp_test.py"]),
     ("tls", [sys.executable, "tests/integration/tls_test.py"]),
     ("image", [sys.executable, "tests/integration/image_test.py"]),

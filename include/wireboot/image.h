@@ -6,7 +6,9 @@
  * script engine with ${cwuri} set to the image's URI, so its relative URIs resolve against
  * it; an EFI program (a PE/COFF file: "MZ" and a "PE\0\0" header) is handed to the platform,
  * which loads it with LoadImage from memory and starts it with the command line as
- * LoadOptions. The host build cannot start EFI programs (-WBE_NOTSUP).
+ * LoadOptions, serving every other non-script image (concatenated, in fetch order) as the
+ * Linux initrd, so `kernel` + `initrd` + `boot` starts an EFI-stub kernel as iPXE does.
+ * The host build cannot start EFI programs (-WBE_NOTSUP).
  *
  * Ownership: the registry (sys->images) owns every image. An image stays valid while it runs
  * even if a command frees it (a script that runs `imgfree`): image_free() of a busy image

@@ -37,6 +37,12 @@ enum platform_reset {
 
 struct system;
 
+/* A piece of a file made of several buffers (an initrd made of several images). */
+struct platform_piece {
+	const void *data;
+	size_t len;
+};
+
 struct platform {
 	const char *name; /* the `platform` setting: "efi" or "linux" */
 	const char *arch; /* the `buildarch` setting: "x86_64" or "arm64" */
@@ -81,9 +87,12 @@ struct platform {
 	/**
 	 * Load the EFI program in @len bytes of @data (LoadImage from memory), give it @cmdline
 	 * (UTF-8, NULL for none) as its LoadOptions in UCS-2, start it and return when it exits:
-	 * 0 or its status as a negative rc. NULL where programs cannot be started (the host).
+	 * 0 or its status as a negative rc. While it runs, the @ninitrd pieces in @initrd (one
+	 * file, in order; may be 0) are served as the Linux initrd (LINUX_EFI_INITRD_MEDIA_GUID
+	 * LoadFile2), which an EFI-stub kernel loads. NULL where programs cannot be started.
 	 */
-	int (*exec_efi)(const struct platform *p, const void *data, size_t len, const char *cmdline);
+	int (*exec_efi)(const struct platform *p, const void *data, size_t len, const char *cmdline,
+			const struct platform_piece *initrd, size_t ninitrd);
 	/**
 	 * Read the file at @path ('/'-separated, absolute) from the host's file system, or under
 	 * EFI from the volume wireboot itself was loaded from, handing it to @chunk in order

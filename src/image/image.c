@@ -233,6 +233,32 @@ static void set_cwuri(struct system *sys, struct uri *uri)
 	wb_free(text);
 }
 
+/*
+ * An EFI program gets, as its initrd, every other registered image that is not a script, in
+ * the order they were fetched: `kernel vmlinuz` + `initrd a.img` + `initrd b.img` + `boot`
+ * serves a.img followed by b.img (the kernel reads concatenated cpio archives).
+ */
+static int exec_efi(struct system *sys, struct image *image)
+{
+	size_t count = 0;
+	list_for_each(node, &sys->images) {
+		struct image *img = list_entry(node, struct image, link);
+		count += img != image && img->type != IMAGE_SCRIPT;
+	}
+	struct platform_piece *pieces = count ? wb_malloc(count * sizeof(*pieces)) : NULL;
+	if (count && !pieces)
+		return -WBE_NOMEM;
+	size_t n = 0;
+	list_for_each(node, &sys->images) {
+		struct image *img = list_entry(node, struct image, link);
+		if (img != image && img->type != IMAGE_SCRIPT)
+			pieces[n++] = (struct platform_piece){img->data, img->len};
+	}
+	int rc = sys->platform->exec_efi(sys->platform, image->data, image->len, image->cmdline, pieces, n);
+	wb_free(pieces);
+	return rc;
+}
+
 int image_exec(struct system *sys, struct image *image)
 {
 	int rc;
@@ -250,7 +276,7 @@ int image_exec(struct system *sys, struct image *image)
 			rc = -WBE_NOTSUP;
 			break;
 		}
-		rc = sys->platform->exec_efi(sys->platform, image->data, image->len, image->cmdline);
+		rc = exec_efi(sys, image);
 		break;
 	default:
 		console_printf(&sys->console, "%s: not an EFI program or a script (#!ipxe)\n", image->name);

@@ -54,9 +54,14 @@ def script_file():
 
 
 def failing_command_stops_script():
-    r = run(["--exec", "echo one; nosuchcommand; echo two"])
+    # a failing line stops the script; "a ; b" runs b anyway and the line's status is b's (iPXE)
+    r = run(["--exec", "echo one\nnosuchcommand\necho two"])
     expect(r.returncode == 1, "exit code 1 on failure", r.stdout)
     expect("\none\n" in r.stdout and "\ntwo\n" not in r.stdout, "script stopped at the failure", r.stdout)
+    r = run(["--exec", "echo one; nosuchcommand; echo two"])
+    expect(r.returncode == 0 and "\ntwo\n" in r.stdout, "';' runs the next command after a failure", r.stdout)
+    r = run(["--exec", "echo one && nosuchcommand && echo two"])
+    expect(r.returncode == 1 and "\ntwo\n" not in r.stdout, "'&&' stops at the failure", r.stdout)
     expect("nosuchcommand: Error 0x0201 (unknown command) - see docs/errors.md#wbe_cmd_unknown" in r.stdout,
            "error line with code and docs anchor", r.stdout)
 

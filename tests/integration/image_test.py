@@ -93,12 +93,36 @@ def autofree_and_self_free(lab):
     expect("b ran\n" in out and "b.ipxe :" not in out and "a.ipxe :" not in out, "both images gone", out)
 
 
+def https_chain_and_downgrade(lab):
+    """A script over HTTPS (runtime-trusted test CA) whose relative fetch stays on HTTPS; a
+    redirect from https to plain http is refused."""
+    www = os.path.join(lab.dir, "www")
+    os.makedirs(www)
+    with open(os.path.join(www, "boot.ipxe"), "w") as f:
+        f.write("#!ipxe\necho secure at ${cwuri}\nimgfetch data.bin\n")
+    digest = random_file(os.path.join(www, "data.bin"), 1 << 20)
+    pki = weblab.Pki(lab.dir)
+    cert, key = pki.server("localhost", dns_names=["localhost"])
+    http_port, https_port = free_udp_ports(2)
+    weblab.nginx(lab, www, "127.0.0.1", http_port, https_port, cert, key,
+                 extra="location = /down.ipxe { return 302 http://localhost:%d/boot.ipxe; }" % http_port)
+    base = "https://localhost:%d" % https_port
+    rc, out = lab.wireboot([], "certadd file://%s ; chain %s/boot.ipxe ; sha256sum data.bin ; "
+                               "chain %s/down.ipxe || echo refused ${errno}" % (pki.root, base, base))
+    expect(rc == 0, "exit status 0", out)
+    expect("secure at %s/boot.ipxe\n" % base in out, "script over https", out)
+    expect("%s  data.bin\n" % digest in out, "relative fetch over https", out)
+    expect("redirects from https to plain http: refused" in out and "refused 0x100c" in out,
+           "downgrade refused", out)
+
+
 CASES = [
     ("chained-script", chained_script),
     ("redirect-moves-cwuri", redirect_moves_cwuri),
     ("select-and-boot", select_and_boot),
     ("file-uris", file_uris),
     ("autofree-and-self-free", autofree_and_self_free),
+    ("https-chain-and-downgrade", https_chain_and_downgrade),
 ]
 
 if __name__ == "__main__":

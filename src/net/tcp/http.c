@@ -10,6 +10,7 @@
  * spans point into stream_peek()'s bytes, which are consumed only after the sink took them.
  */
 #include "wireboot/http.h"
+#include "wireboot/base64.h"
 
 #include <string.h>
 
@@ -192,40 +193,32 @@ static int send_all(struct fetch *f, const char *buf, size_t len)
 }
 
 /* Byte @i of the Basic credentials' plain text: user ":" password (RFC 7617 §2). */
-static uint8_t credential_byte(const char *user, size_t ulen, const char *pw, size_t i)
-{
-	return (uint8_t)(i < ulen ? user[i] : i == ulen ? ':' : pw[i - ulen - 1]);
-}
-
 /* Length of the Basic credentials in base64 (RFC 4648 §4, padded), without the NUL. */
 static size_t credentials_len(const struct uri *u)
 {
-	size_t n = strlen(u->user) + 1 + (u->password ? strlen(u->password) : 0);
-	return (n + 2) / 3 * 4;
+	return base64_encoded_len(strlen(u->user) + 1 + (u->password ? strlen(u->password) : 0));
 }
 
 /*
- * The Basic credentials in base64 into @out (credentials_len() + 1 bytes), encoded straight
- * from the URI's strings so that the plain text is never copied anywhere. BearSSL has no
- * base64 encoder.
+ * The Basic credentials "user:password" (RFC 7617 §2) in base64 into @out
+ * (credentials_len() + 1 bytes). The plain text is wiped once encoded. Returns 0, -WBE_NOMEM.
  */
-static void basic_credentials(const struct uri *u, char *out)
+static int basic_credentials(const struct uri *u, char *out)
 {
-	static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 	const char *pw = u->password ? u->password : "";
-	size_t ulen = strlen(u->user), n = ulen + 1 + strlen(pw), o = 0;
-	for (size_t i = 0; i < n; i += 3) {
-		uint32_t group = (uint32_t)credential_byte(u->user, ulen, pw, i) << 16;
-		if (i + 1 < n)
-			group |= (uint32_t)credential_byte(u->user, ulen, pw, i + 1) << 8;
-		if (i + 2 < n)
-			group |= credential_byte(u->user, ulen, pw, i + 2);
-		out[o++] = alphabet[group >> 18];
-		out[o++] = alphabet[(group >> 12) & 63];
-		out[o++] = i + 1 < n ? alphabet[(group >> 6) & 63] : '=';
-		out[o++] = i + 2 < n ? alphabet[group & 63] : '=';
-	}
-	out[o] = '\0';
+	size_t ulen = strlen(u->user), plen = strlen(pw);
+	char *plain = wb_malloc(ulen + 1 + plen);
+	if (!plain)
+		return -WBE_NOMEM;
+	memcpy(plain, u->user, ulen);
+	plain[ulen] = ':';
+	memcpy(plain + ulen + 1, pw, plen);
+	base64_encode(plain, ulen + 1 + plen, out, credentials_len(u) + 1);
+	volatile char *wipe = plain;
+	for (size_t i = 0; i < ulen + 1 + plen; i++)
+		wipe[i] = 0;
+	wb_free(plain);
+	return 0;
 }
 
 /* GET in origin-form (RFC 9112 §3.2.1): the path (or "/") and query, never the fragment. */
@@ -241,7 +234,7 @@ static int send_request(struct fetch *f)
 	char *cred = wb_malloc(cred_size);
 	int rc = req && cred ? 0 : -WBE_NOMEM;
 	if (rc == 0 && auth)
-		basic_credentials(u, cred);
+		rc = basic_credentials(u, cred);
 	else if (rc == 0)
 		cred[0] = '\0';
 	if (rc == 0) {
@@ -416,6 +409,13 @@ static int follow_redirect(struct fetch *f)
 	if (rc == 0 && strcmp(next->scheme, "http") != 0 && strcmp(next->scheme, "https") != 0) {
 		console_printf(&f->sys->console, "%s: HTTP %u redirects to a %s: URI\n", uri_text(f), m->status,
 			       next->scheme);
+		uri_free(next);
+		return -WBE_HTTP_BAD_REDIRECT;
+	}
+	/* what was asked for over TLS must not silently arrive unauthenticated */
+	if (rc == 0 && strcmp(f->dl->uri->scheme, "https") == 0 && strcmp(next->scheme, "http") == 0) {
+		console_printf(&f->sys->console, "%s: HTTP %u redirects from https to plain http: refused\n",
+			       uri_text(f), m->status);
 		uri_free(next);
 		return -WBE_HTTP_BAD_REDIRECT;
 	}

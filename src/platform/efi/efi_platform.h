@@ -36,7 +36,8 @@ int efi_snp_probe(const struct platform *p, struct system *sys);
 void efi_snp_remove(const struct platform *p, struct system *sys);
 
 /** efi_exec_image() - struct platform's exec_efi: LoadImage from memory, StartImage. */
-int efi_exec_image(const struct platform *p, const void *data, size_t len, const char *cmdline);
+int efi_exec_image(const struct platform *p, const void *data, size_t len, const char *cmdline,
+		   const struct platform_piece *initrd, size_t ninitrd);
 /** efi_read_file() - struct platform's read_file: the volume wireboot was loaded from. */
 int efi_read_file(const struct platform *p, const char *path,
 		  int (*chunk)(void *ctx, uint64_t total, uint64_t offset, const void *data, size_t len), void *ctx);

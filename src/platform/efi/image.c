@@ -93,7 +93,80 @@ static EFI_DEVICE_PATH_PROTOCOL *image_path(struct efi_platform *efi)
 	return (EFI_DEVICE_PATH_PROTOCOL *)path;
 }
 
-int efi_exec_image(const struct platform *p, const void *data, size_t len, const char *cmdline)
+/*
+ * The initrd for an EFI-stub Linux kernel: a handle whose device path is only the vendor media
+ * node LINUX_EFI_INITRD_MEDIA_GUID, carrying LoadFile2, which the stub calls (Linux
+ * Documentation/x86/boot.rst; the same mechanism on arm64). Installed only while the
+ * program runs.
+ */
+struct initrd_device {
+	EFI_LOAD_FILE2_PROTOCOL load_file;
+	struct __attribute__((packed)) {
+		VENDOR_DEVICE_PATH vendor;
+		EFI_DEVICE_PATH_PROTOCOL end;
+	} path;
+	const struct platform_piece *pieces;
+	size_t count;
+	uint64_t total;
+	EFI_HANDLE handle;
+};
+
+static EFI_STATUS EFIAPI initrd_load(EFI_LOAD_FILE2_PROTOCOL *this, EFI_DEVICE_PATH_PROTOCOL *file_path,
+				      BOOLEAN boot_policy, UINTN *buffer_size, VOID *buffer)
+{
+	struct initrd_device *dev = (struct initrd_device *)this; /* load_file is the first member */
+	(void)file_path;
+	if (boot_policy)
+		return EFI_UNSUPPORTED; /* §13.2: LoadFile2 never loads boot options */
+	if (!buffer_size)
+		return EFI_INVALID_PARAMETER;
+	if (!buffer || *buffer_size < dev->total) {
+		*buffer_size = (UINTN)dev->total;
+		return EFI_BUFFER_TOO_SMALL;
+	}
+	uint8_t *out = buffer;
+	for (size_t i = 0; i < dev->count; i++) {
+		memcpy(out, dev->pieces[i].data, dev->pieces[i].len);
+		out += dev->pieces[i].len;
+	}
+	*buffer_size = (UINTN)dev->total;
+	return EFI_SUCCESS;
+}
+
+static int install_initrd(struct efi_platform *efi, struct initrd_device *dev, const struct platform_piece *pieces,
+			  size_t count)
+{
+	EFI_GUID media_guid = LINUX_EFI_INITRD_MEDIA_GUID;
+	EFI_GUID dp_guid = EFI_DEVICE_PATH_PROTOCOL_GUID;
+	EFI_GUID lf2_guid = EFI_LOAD_FILE2_PROTOCOL_GUID;
+	memset(dev, 0, sizeof(*dev));
+	dev->load_file.LoadFile = initrd_load;
+	dev->path.vendor.Header.Type = MEDIA_DEVICE_PATH;
+	dev->path.vendor.Header.SubType = MEDIA_VENDOR_DP;
+	dev->path.vendor.Header.Length[0] = sizeof(dev->path.vendor);
+	memcpy(&dev->path.vendor.Guid, &media_guid, sizeof(media_guid));
+	dev->path.end.Type = END_DEVICE_PATH_TYPE;
+	dev->path.end.SubType = END_ENTIRE_DEVICE_PATH_SUBTYPE;
+	dev->path.end.Length[0] = END_DEVICE_PATH_LENGTH;
+	dev->pieces = pieces;
+	dev->count = count;
+	for (size_t i = 0; i < count; i++)
+		dev->total += pieces[i].len;
+	EFI_STATUS status = efi->bs->InstallMultipleProtocolInterfaces(&dev->handle, &dp_guid, &dev->path, &lf2_guid,
+								       &dev->load_file, NULL);
+	return EFI_ERROR(status) ? efi_status_to_rc(status) : 0;
+}
+
+static void uninstall_initrd(struct efi_platform *efi, struct initrd_device *dev)
+{
+	EFI_GUID dp_guid = EFI_DEVICE_PATH_PROTOCOL_GUID;
+	EFI_GUID lf2_guid = EFI_LOAD_FILE2_PROTOCOL_GUID;
+	efi->bs->UninstallMultipleProtocolInterfaces(dev->handle, &dp_guid, &dev->path, &lf2_guid, &dev->load_file,
+						     NULL);
+}
+
+int efi_exec_image(const struct platform *p, const void *data, size_t len, const char *cmdline,
+		   const struct platform_piece *initrd, size_t ninitrd)
 {
 	struct efi_platform *efi = efi_of(p);
 	EFI_DEVICE_PATH_PROTOCOL *path = image_path(efi);
@@ -117,8 +190,17 @@ int efi_exec_image(const struct platform *p, const void *data, size_t len, const
 		loaded->LoadOptions = options;
 		loaded->LoadOptionsSize = (UINT32)bytes;
 	}
+	struct initrd_device initrd_dev;
+	int rc = ninitrd ? install_initrd(efi, &initrd_dev, initrd, ninitrd) : 0;
+	if (rc) {
+		efi->bs->UnloadImage(child);
+		wb_free(options);
+		return rc;
+	}
 	/* §7.4 StartImage: returns when the program exits (an application is unloaded then) */
 	status = efi->bs->StartImage(child, NULL, NULL);
+	if (ninitrd)
+		uninstall_initrd(efi, &initrd_dev);
 	wb_free(options);
 	return EFI_ERROR(status) ? efi_status_to_rc(status) : 0;
 }

@@ -5,6 +5,8 @@ intermediate -> server chain), wireboot's shell runs `dhcp`, sets the clock with
 the test root CA with `certadd`, then `chain https://boot.boot.test/boot.ipxe`: that script
 `chain`s a tiny EFI program (tests/firmware/marker.c) with a command line, which prints it.
 The marker line with the script's arguments must appear, and wireboot's shell must come back.
+Then a 4 MiB file over HTTPS behind a redirect, and wireboot.efi itself read back through
+`file:` from the volume U-Boot loaded it from, both checked by SHA-256.
 Under U-Boot x86_64 also `kernel` + `initrd` + `boot` of Debian's Linux kernel (EFI stub)
 with a tiny initramfs (busybox) whose /init prints a marker with /proc/cmdline and powers off:
 the kernel must find the initrd through the LINUX_EFI_INITRD_MEDIA_GUID LoadFile2 that
@@ -12,6 +14,7 @@ wireboot serves, and get its command line from `kernel`'s arguments.
 Prints PASS/FAIL per firmware.
 usage: image_fw_test.py [uboot-x64 uboot-aa64 linux-uboot-x64]
 """
+import hashlib
 import os
 import shutil
 import subprocess
@@ -25,7 +28,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(HERE)), "bench")
 import smoke  # noqa: E402
 import weblab  # noqa: E402
 from net_fw_test import DNSMASQ  # noqa: E402
-from netlab import Lab  # noqa: E402
+from netlab import Lab, random_file  # noqa: E402
 from qemu_console import ConsoleTimeout, QemuConsole  # noqa: E402
 import linux_guest  # noqa: E402
 
@@ -51,57 +54,22 @@ def marker_initrd(path):
                        check=True)
 
 
-def run_linux(logdir):
-    """kernel + initrd + boot of Debian's kernel under U-Boot x86_64."""
-    name = "linux-uboot-x64"
-    tmp = tempfile.mkdtemp(prefix="wireboot-imgfw-")
-    log = os.path.join(logdir, "imgfw-%s.log" % name)
-    con = None
-    try:
-        vmlinuz, _ = linux_guest.prepare(os.path.join(smoke.ROOT, "build", "bench-cache", "linux-guest"))
-        with Lab("wbl") as lab:
-            ns = lab.netns("fw")
-            tap = "wbl%d" % (os.getpid() % 10000)
-            lab.tap_in_ns(ns, tap, "10.77.0.1/24")
-            lab.dnsmasq(ns, tap, DNSMASQ)
-            www = os.path.join(lab.dir, "www")
-            os.makedirs(www)
-            shutil.copy(vmlinuz, os.path.join(www, "vmlinuz"))
-            marker_initrd(os.path.join(www, "initrd.cpio"))
-            weblab.nginx(lab, www, "10.77.0.1", 80, ns=ns)
-            argv, steps, arch, firmware = smoke.TARGETS["uboot-x64"](
-                tmp, "tap,id=n0,ifname=%s,script=no,downscript=no" % tap)
-            con = QemuConsole(["ip", "netns", "exec", ns] + argv, log)
-            smoke.start_from_uboot(con, steps)
-            con.expect(r"wireboot> ", smoke.BOOT_TIMEOUT)
-            con.send("dhcp\r")
-            con.expect(r"DHCP net0 .*ok", TIMEOUT)
-            con.expect(r"wireboot> ", TIMEOUT)
-            # U-Boot x86 leaves RAM uncached and its runtime services fault (FIELD-NOTES):
-            # the kernel needs disable_mtrr_trim efi=noruntime there
-            con.send("kernel http://10.77.0.1/vmlinuz console=ttyS0 disable_mtrr_trim efi=noruntime "
-                     "wireboot.test=initrd ; "
-                     "initrd http://10.77.0.1/initrd.cpio ; imgstat ; boot\r")
-            con.expect(r"vmlinuz : \d+ bytes \[EFI\] \"console=ttyS0 [^\"]*wireboot\.test=initrd\" \[SELECTED\]",
-                       TIMEOUT)
-            start = con.elapsed()
-            con.expect(r"wireboot-initrd-marker: [^\r\n]*wireboot\.test=initrd", 300)
-            print("PASS imgfw/%s (kernel found the initrd and its command line; %.1f s from boot to /init, "
-                  "%.1f s in all)" % (name, con.elapsed() - start, con.elapsed()), flush=True)
-            return True
-    except (ConsoleTimeout, AssertionError, subprocess.CalledProcessError) as e:
-        print("FAIL imgfw/%s: %s (log: %s)" % (name, e, log), flush=True)
-        return False
-    finally:
-        if con:
-            con.close()
-        shutil.rmtree(tmp, ignore_errors=True)
-
 TIMEOUT = 120
+
+
+def file_sha256(path):
+    with open(path, "rb") as f:
+        return hashlib.sha256(f.read()).hexdigest()
+
+
 ARCH_DIR = {"uboot-x64": "efi-x64", "uboot-aa64": "efi-aa64"}
 
 
-def run(name, logdir):
+def session(name, target, logdir, serve, body, nginx_extra=""):
+    """One firmware run: a namespace with dnsmasq, chronyd and nginx serving what @serve(lab,
+    www) put in www (it returns nginx's HTTPS (cert, key) or None), QEMU with @target's
+    firmware on a TAP there, wireboot's shell reached; then @body(con) returns the PASS
+    detail. Prints PASS/FAIL imgfw/@name."""
     tmp = tempfile.mkdtemp(prefix="wireboot-imgfw-")
     log = os.path.join(logdir, "imgfw-%s.log" % name)
     con = None
@@ -114,38 +82,20 @@ def run(name, logdir):
             lab.chronyd(ns, "10.77.0.1", "10.77.0.0/24")
             www = os.path.join(lab.dir, "www")
             os.makedirs(www)
-            pki = weblab.Pki(lab.dir)
-            cert, key = pki.server("boot", dns_names=["boot.boot.test"])
-            shutil.copy(pki.root, os.path.join(www, "ca.pem"))
-            shutil.copy(os.path.join(smoke.ROOT, "build", ARCH_DIR[name], "marker.efi"), www)
-            with open(os.path.join(www, "boot.ipxe"), "w") as f:
-                f.write("#!ipxe\necho script from ${cwuri}\nchain marker.efi hello from the script\n"
-                        "echo back in the script\n")
-            weblab.nginx(lab, www, "10.77.0.1", 80, 443, cert, key, ns=ns)
-            argv, steps, arch, firmware = smoke.TARGETS[name](
+            tls = serve(lab, www)
+            weblab.nginx(lab, www, "10.77.0.1", 80, 443 if tls else None, *(tls or (None, None)), ns=ns,
+                         extra=nginx_extra)
+            argv, steps, arch, firmware = smoke.TARGETS[target](
                 tmp, "tap,id=n0,ifname=%s,script=no,downscript=no" % tap)
             con = QemuConsole(["ip", "netns", "exec", ns] + argv, log)
             smoke.start_from_uboot(con, steps)
             con.expect(r"wireboot> ", smoke.BOOT_TIMEOUT)
-            for cmd, reply in [("dhcp", r"DHCP net0 .*ok"), ("ntp", r"ntp: clock set"),
-                               ("certadd http://10.77.0.1/ca.pem", r"certadd: .*wireboot test root CA")]:
-                con.send(cmd + "\r")
-                con.expect(reply, TIMEOUT)
-                con.expect(r"wireboot> ", TIMEOUT)
-            start = con.elapsed()
-            con.send("chain https://boot.boot.test/boot.ipxe\r")
-            con.expect(r"script from https://boot\.boot\.test/boot\.ipxe", TIMEOUT)
-            con.expect(r"wireboot-marker: \[hello from the script\]", TIMEOUT)
-            con.expect(r"back in the script", TIMEOUT)
+            con.send("dhcp\r")
+            con.expect(r"DHCP net0 .*ok", TIMEOUT)
             con.expect(r"wireboot> ", TIMEOUT)
-            took = con.elapsed() - start
-            con.send("imgstat\r")
-            con.expect(r"marker\.efi : 2048 bytes \[EFI\] \"hello from the script\"", TIMEOUT)
-            con.expect(r"wireboot> ", TIMEOUT)
-            print("PASS imgfw/%s (https script + EFI program in %.1f s, %.1f s in all)"
-                  % (name, took, con.elapsed()), flush=True)
+            print("PASS imgfw/%s (%s, %.1f s in all)" % (name, body(con), con.elapsed()), flush=True)
             return True
-    except (ConsoleTimeout, AssertionError) as e:
+    except (ConsoleTimeout, AssertionError, subprocess.CalledProcessError) as e:
         print("FAIL imgfw/%s: %s (log: %s)" % (name, e, log), flush=True)
         return False
     finally:
@@ -154,11 +104,80 @@ def run(name, logdir):
         shutil.rmtree(tmp, ignore_errors=True)
 
 
+def run_chain(name, logdir):
+    """chain https:// of a script that chains the marker EFI program; a redirected HTTPS
+    download of a few MiB checked by SHA-256; a file: read from wireboot's own volume."""
+    digest = {}
+
+    def serve(lab, www):
+        digest["big"] = random_file(os.path.join(www, "big.bin"), 4 << 20)
+        pki = weblab.Pki(lab.dir)
+        shutil.copy(pki.root, os.path.join(www, "ca.pem"))
+        shutil.copy(os.path.join(smoke.ROOT, "build", ARCH_DIR[name], "marker.efi"), www)
+        with open(os.path.join(www, "boot.ipxe"), "w") as f:
+            f.write("#!ipxe\necho script from ${cwuri}\nchain marker.efi hello from the script\n"
+                    "echo back in the script\n")
+        return pki.server("boot", dns_names=["boot.boot.test"])
+
+    def body(con):
+        for cmd, reply in [("ntp", r"ntp: clock set"),
+                           ("certadd http://10.77.0.1/ca.pem", r"certadd: .*wireboot test root CA")]:
+            con.send(cmd + "\r")
+            con.expect(reply, TIMEOUT)
+            con.expect(r"wireboot> ", TIMEOUT)
+        start = con.elapsed()
+        con.send("chain https://boot.boot.test/boot.ipxe\r")
+        con.expect(r"script from https://boot\.boot\.test/boot\.ipxe", TIMEOUT)
+        con.expect(r"wireboot-marker: \[hello from the script\]", TIMEOUT)
+        con.expect(r"back in the script", TIMEOUT)
+        con.expect(r"wireboot> ", TIMEOUT)
+        took = con.elapsed() - start
+        con.send("imgstat\r")
+        con.expect(r"marker\.efi : 2048 bytes \[EFI\] \"hello from the script\"", TIMEOUT)
+        con.expect(r"wireboot> ", TIMEOUT)
+        start = con.elapsed()
+        con.send("imgfetch --name big https://boot.boot.test/old-big.bin ; sha256sum big\r")
+        con.expect(r"%s  big" % digest["big"], TIMEOUT)
+        con.expect(r"wireboot> ", TIMEOUT)
+        big_s = con.elapsed() - start
+        efi = os.path.join(smoke.ROOT, "build", ARCH_DIR[name], "wireboot.efi")
+        con.send("imgfetch --name self file:///wireboot.efi ; sha256sum self\r")
+        con.expect(r"%s  self" % file_sha256(efi), TIMEOUT)
+        con.expect(r"wireboot> ", TIMEOUT)
+        return "https script + EFI program in %.1f s, 4 MiB over a redirect in %.1f s, file: ok" % (took, big_s)
+
+    return session(name, name, logdir, serve, body,
+                   nginx_extra="location = /old-big.bin { return 301 /big.bin; }")
+
+
+def run_linux(logdir):
+    """kernel + initrd + boot of Debian's kernel under U-Boot x86_64."""
+    def serve(lab, www):
+        vmlinuz, _ = linux_guest.prepare(os.path.join(smoke.ROOT, "build", "bench-cache", "linux-guest"))
+        shutil.copy(vmlinuz, os.path.join(www, "vmlinuz"))
+        marker_initrd(os.path.join(www, "initrd.cpio"))
+        return None
+
+    def body(con):
+        # U-Boot x86 leaves RAM uncached and its runtime services fault (FIELD-NOTES):
+        # the kernel needs disable_mtrr_trim efi=noruntime there
+        con.send("kernel http://10.77.0.1/vmlinuz console=ttyS0 disable_mtrr_trim efi=noruntime "
+                 "wireboot.test=initrd ; initrd http://10.77.0.1/initrd.cpio ; imgstat ; boot\r")
+        con.expect(r"vmlinuz : \d+ bytes \[EFI\] \"console=ttyS0 [^\"]*wireboot\.test=initrd\" \[SELECTED\]",
+                   TIMEOUT)
+        start = con.elapsed()
+        con.expect(r"wireboot-initrd-marker: [^\r\n]*wireboot\.test=initrd", 300)
+        return "the kernel found the initrd and its command line; %.1f s from boot to /init" % (
+            con.elapsed() - start)
+
+    return session("linux-uboot-x64", "uboot-x64", logdir, serve, body)
+
+
 def main():
     names = sys.argv[1:] or ["uboot-x64", "uboot-aa64", "linux-uboot-x64"]
     logdir = os.path.join(smoke.ROOT, "build", "test-logs")
     os.makedirs(logdir, exist_ok=True)
-    results = [run_linux(logdir) if n == "linux-uboot-x64" else run(n, logdir) for n in names]
+    results = [run_linux(logdir) if n == "linux-uboot-x64" else run_chain(n, logdir) for n in names]
     sys.exit(0 if all(results) else 1)
 
 

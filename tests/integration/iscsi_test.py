@@ -51,7 +51,7 @@ def setup(lab, size_mib=64, incoming=None, outgoing=None, luns=None, bs=None, ho
 
 
 def sanhash(lab, port, pre="", lun=1, args=(), timeout=300):
-    return lab.wireboot(list(args), "%ssanhook iscsi:127.0.0.1::%d:%x:%s; sanhash" % (pre, port, lun, IQN),
+    return lab.wireboot(list(args), "%ssanhook iscsi:127.0.0.1::%d:%x:%s && sanhash" % (pre, port, lun, IQN),
                         timeout=timeout)
 
 

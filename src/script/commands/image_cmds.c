@@ -39,68 +39,44 @@ static int acquire(struct system *sys, const struct parsed_options *opts, int ar
 	return 0;
 }
 
-static int imgfetch_exec(struct system *sys, int argc, char **argv);
-#define IMGFETCH_USAGE(name) name " [--name <name>] [--autofree] <uri|image> [arguments...]"
-const struct command cmd_imgfetch = {"imgfetch", IMGFETCH_USAGE("imgfetch"), "Download an image", imgfetch_exec};
-const struct command cmd_module = {"module", IMGFETCH_USAGE("module"), "Download an image (= imgfetch)",
-				   imgfetch_exec};
-const struct command cmd_initrd = {"initrd", IMGFETCH_USAGE("initrd"), "Download an image (= imgfetch)",
-				   imgfetch_exec};
+/*
+ * imgfetch, kernel and chain and their aliases share one body: get the image (acquire), then
+ * select it (kernel) or run it (chain); imgexec and boot without an argument run the
+ * selected image.
+ */
+static int fetch_exec(struct system *sys, int argc, char **argv);
+
+#define FETCH_USAGE(name) name " [--name <name>] [--autofree] <uri|image> [arguments...]"
+#define EXEC_USAGE(name) name " [--name <name>] [--autofree] [uri|image] [arguments...]"
+const struct command cmd_imgfetch = {"imgfetch", FETCH_USAGE("imgfetch"), "Download an image", fetch_exec};
+const struct command cmd_module = {"module", FETCH_USAGE("module"), "Download an image (= imgfetch)", fetch_exec};
+const struct command cmd_initrd = {"initrd", FETCH_USAGE("initrd"), "Download an image (= imgfetch)", fetch_exec};
+const struct command cmd_kernel = {"kernel", FETCH_USAGE("kernel"), "Download an image and select it for boot",
+				   fetch_exec};
+const struct command cmd_imgselect = {"imgselect", FETCH_USAGE("imgselect"),
+				      "Download an image and select it for boot (= kernel)", fetch_exec};
+const struct command cmd_chain = {"chain", FETCH_USAGE("chain"), "Download an image and run it", fetch_exec};
+const struct command cmd_imgexec = {"imgexec", EXEC_USAGE("imgexec"), "Run an image (the selected one by default)",
+				    fetch_exec};
+const struct command cmd_boot = {"boot", EXEC_USAGE("boot"), "Run an image (the selected one by default)",
+				 fetch_exec};
 WB_REGISTER(commands, cmd_imgfetch);
 WB_REGISTER(commands, cmd_module);
 WB_REGISTER(commands, cmd_initrd);
-
-static int imgfetch_exec(struct system *sys, int argc, char **argv)
-{
-	const struct command *cmd = command_find(argv[0]);
-	struct parsed_options opts;
-	int rc = options_parse(sys, cmd, fetch_specs, 2, argc, argv, 1, -1, &opts);
-	if (rc || opts.help)
-		return rc;
-	struct image *image;
-	return acquire(sys, &opts, argc, argv, &image);
-}
-
-static int kernel_exec(struct system *sys, int argc, char **argv);
-#define KERNEL_USAGE(name) name " [--name <name>] [--autofree] <uri|image> [arguments...]"
-const struct command cmd_kernel = {"kernel", KERNEL_USAGE("kernel"), "Download an image and select it for boot",
-				   kernel_exec};
-const struct command cmd_imgselect = {"imgselect", KERNEL_USAGE("imgselect"),
-				      "Download an image and select it for boot (= kernel)", kernel_exec};
 WB_REGISTER(commands, cmd_kernel);
 WB_REGISTER(commands, cmd_imgselect);
-
-static int kernel_exec(struct system *sys, int argc, char **argv)
-{
-	const struct command *cmd = command_find(argv[0]);
-	struct parsed_options opts;
-	int rc = options_parse(sys, cmd, fetch_specs, 2, argc, argv, 1, -1, &opts);
-	if (rc || opts.help)
-		return rc;
-	struct image *image;
-	rc = acquire(sys, &opts, argc, argv, &image);
-	if (rc == 0)
-		image_select(sys, image);
-	return rc;
-}
-
-static int chain_exec(struct system *sys, int argc, char **argv);
-#define CHAIN_USAGE(name) name " [--name <name>] [--autofree] <uri|image> [arguments...]"
-const struct command cmd_chain = {"chain", CHAIN_USAGE("chain"), "Download an image and run it", chain_exec};
-const struct command cmd_imgexec = {"imgexec", "imgexec [--name <name>] [--autofree] [uri|image] [arguments...]",
-				    "Run an image (the selected one by default)", chain_exec};
-const struct command cmd_boot = {"boot", "boot [--name <name>] [--autofree] [uri|image] [arguments...]",
-				 "Run an image (the selected one by default)", chain_exec};
 WB_REGISTER(commands, cmd_chain);
 WB_REGISTER(commands, cmd_imgexec);
 WB_REGISTER(commands, cmd_boot);
 
-static int chain_exec(struct system *sys, int argc, char **argv)
+static int fetch_exec(struct system *sys, int argc, char **argv)
 {
 	const struct command *cmd = command_find(argv[0]);
+	bool select = cmd == &cmd_kernel || cmd == &cmd_imgselect;
+	bool run = cmd == &cmd_chain || cmd == &cmd_imgexec || cmd == &cmd_boot;
+	bool optional = cmd == &cmd_imgexec || cmd == &cmd_boot; /* default: the selected image */
 	struct parsed_options opts;
-	int min_args = cmd == &cmd_chain ? 1 : 0;
-	int rc = options_parse(sys, cmd, fetch_specs, 2, argc, argv, min_args, -1, &opts);
+	int rc = options_parse(sys, cmd, fetch_specs, 2, argc, argv, optional ? 0 : 1, -1, &opts);
 	if (rc || opts.help)
 		return rc;
 	struct image *image;
@@ -114,7 +90,9 @@ static int chain_exec(struct system *sys, int argc, char **argv)
 	} else if (opts.present[OPT_AUTOFREE]) {
 		image->autofree = true;
 	}
-	return image_exec(sys, image);
+	if (select)
+		image_select(sys, image);
+	return run ? image_exec(sys, image) : 0;
 }
 
 /* Looks up the image named by argv[i]; prints why not. */

@@ -36,6 +36,7 @@ SUITES = [
     ("firmware", [sys.executable, "tests/firmware/smoke.py"]),
     ("netfw", [sys.executable, "tests/firmware/net_fw_test.py"]),
     ("imgfw", [sys.executable, "tests/firmware/image_fw_test.py"]),
+    ("sanbootfw", [sys.executable, "tests/firmware/sanboot_fw_test.py"]),
 ] + fuzz_suites()
 
 PASS_RE = re.compile(r"^(PASS|ok) +(\S+)")

@@ -125,6 +125,7 @@
 	X(WBE_SCSI_SENSE_MALFORMED, 0x0d2c, "malformed SCSI sense data") \
 	X(WBE_SCSI_DATA_MALFORMED, 0x0d2d, "malformed or truncated SCSI response data") \
 	X(WBE_SCSI_BLOCK_SIZE, 0x0d2e, "SCSI logical block size not supported (512 to 65536 bytes)") \
+	X(WBE_SAN_NO_FILESYSTEM, 0x0d2f, "no file system the firmware can read on the SAN drive")  \
 	X(WBE_ISCSI_AUTH_FAILED, 0x0e01, "iSCSI target refused our credentials (login status 0201)") \
 	X(WBE_ISCSI_FORBIDDEN, 0x0e02, "iSCSI target does not allow this initiator (login status 0202)") \
 	X(WBE_ISCSI_TARGET_NOT_FOUND, 0x0e03, "iSCSI target name not found on the portal (login status 0203)") \

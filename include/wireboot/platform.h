@@ -7,6 +7,7 @@
 #ifndef WIREBOOT_PLATFORM_H
 #define WIREBOOT_PLATFORM_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -41,6 +42,30 @@ struct system;
 struct platform_piece {
 	const void *data;
 	size_t len;
+};
+
+struct netdev;
+
+/*
+ * A SAN drive as the firmware should see it: a disk (UEFI 2.10 §13.9 Block I/O) whose device
+ * path names the NIC, its VLAN and the iSCSI target (§10.3.4.21), so that the firmware's
+ * partition and file-system drivers bind to it and the OS can tell where it came from.
+ */
+struct platform_disk {
+	uint64_t blocks;
+	uint32_t block_size;
+	bool read_only;
+	/* whole blocks; they run the poll loop while they wait; 0 or an rc */
+	int (*read)(void *ctx, uint64_t lba, uint64_t count, void *buf);
+	int (*write)(void *ctx, uint64_t lba, uint64_t count, const void *buf);
+	int (*flush)(void *ctx);
+	void *ctx;
+	struct netdev *nic; /* the interface the session goes through (a VLAN's parent is used), or NULL */
+	uint16_t vlan;      /* 802.1Q tag of that interface, 0 for none */
+	const char *target_name;
+	uint8_t lun[8];     /* SAM LUN, wire order */
+	uint16_t tpgt;
+	uint16_t chap;      /* 0 none, 1 one-way, 2 mutual (for the device path's login options) */
 };
 
 struct platform {
@@ -102,6 +127,21 @@ struct platform {
 	int (*read_file)(const struct platform *p, const char *path,
 			 int (*chunk)(void *ctx, uint64_t total, uint64_t offset, const void *data, size_t len),
 			 void *ctx);
+	/**
+	 * Present @disk to the firmware (a handle with Block I/O and a device path) and ask it to
+	 * connect its drivers (partitions, file systems). @disk must stay valid until
+	 * disk_remove(). Returns 0 and *@handle, or an rc. NULL on the host.
+	 */
+	int (*disk_export)(const struct platform *p, const struct platform_disk *disk, void **handle);
+	/** Take the disk away from the firmware again (drivers disconnected first). */
+	void (*disk_remove)(const struct platform *p, void *handle);
+	/**
+	 * Boot from the exported disk: load @filename (NULL: the removable-media path
+	 * \EFI\BOOT\BOOT<arch>.EFI) from a file system on it and start it; returns when the
+	 * loaded program exits (an OS loader normally never does). -WBE_NOENT when no file system
+	 * on the disk has the file, -WBE_SAN_NO_FILESYSTEM when the disk has none at all.
+	 */
+	int (*disk_boot)(const struct platform *p, void *handle, const char *filename);
 	/** Undo probe_devices() before the system is torn down. */
 	void (*remove_devices)(const struct platform *p, struct system *sys);
 };

@@ -9,6 +9,7 @@
 #include "wireboot/blockdev.h"
 #include "wireboot/iscsi.h"
 #include "wireboot/list.h"
+#include "wireboot/platform.h"
 
 struct system;
 
@@ -30,6 +31,8 @@ struct san_drive {
 	unsigned target_luns; /* how many LUNs REPORT LUNS lists (0 if it failed) */
 	struct blockdev blockdev; /* the drive behind a read cache: what firmware I/O goes through */
 	struct system *sys;
+	struct platform_disk disk; /* what the firmware was given (disk_export) */
+	void *export_handle;       /* the firmware's handle for the drive, NULL when not exported */
 };
 
 /**
@@ -40,6 +43,12 @@ struct san_drive {
  * @drive: the drive number, or 0 for the next free one. Returns 0 and *@out, or an rc.
  */
 int san_hook(struct system *sys, const char *const *uris, unsigned nuris, unsigned drive, struct san_drive **out);
+/**
+ * san_boot() - boot from drive @d: load @filename (NULL: the removable-media path) from a file
+ * system on it and start it (see struct platform's disk_boot). -WBE_NOTSUP on the host.
+ */
+int san_boot(struct system *sys, struct san_drive *d, const char *filename);
+
 /** san_sync() - SYNCHRONIZE CACHE of the whole drive (after writes). 0 or rc. */
 int san_sync(struct system *sys, struct san_drive *d);
 

@@ -222,6 +222,74 @@ static int cache_write(void *ctx, uint64_t lba, uint64_t count, const uint8_t *b
 
 static const struct blockdev_ops san_cache_ops = {cache_read, cache_write};
 
+/* ---- the drive as the firmware's disk ---- */
+
+static int disk_read(void *ctx, uint64_t lba, uint64_t count, void *buf)
+{
+	struct san_drive *d = ctx;
+	return blockdev_read(&d->blockdev, lba, count, buf);
+}
+
+static int disk_write(void *ctx, uint64_t lba, uint64_t count, const void *buf)
+{
+	struct san_drive *d = ctx;
+	return blockdev_write(&d->blockdev, lba, count, buf);
+}
+
+static int disk_flush(void *ctx)
+{
+	struct san_drive *d = ctx;
+	return san_sync(d->sys, d);
+}
+
+/* The interface the session's packets leave by: the route to an IPv4 target (a name: none). */
+static struct netdev *session_nic(struct system *sys, const char *host, uint16_t *vlan)
+{
+	uint8_t addr[4];
+	uint32_t next_hop;
+	*vlan = 0;
+	if (sys->transport != &sys->net.transport || setting_type_ipv4.parse(host, addr, sizeof(addr)) != 4)
+		return NULL;
+	const struct ipv4_route *r = ipv4_route_lookup(&sys->net, (uint32_t)addr[0] << 24 | (uint32_t)addr[1] << 16 |
+							       (uint32_t)addr[2] << 8 | addr[3], &next_hop);
+	if (!r)
+		return NULL;
+	struct netdev *dev = r->dev;
+	if (dev->vlan_parent) {
+		*vlan = dev->vlan_tag;
+		dev = dev->vlan_parent;
+	}
+	return dev;
+}
+
+/* Hands the drive to the firmware where there is one (sanhook does, as iPXE's does). */
+static int export_disk(struct system *sys, struct san_drive *d)
+{
+	const struct iscsi_config *cfg = &d->session.cfg;
+	struct platform_disk *disk = &d->disk;
+	disk->blocks = d->blocks;
+	disk->block_size = d->block_size;
+	disk->read = disk_read;
+	disk->write = disk_write;
+	disk->flush = disk_flush;
+	disk->ctx = d;
+	disk->nic = session_nic(sys, cfg->host, &disk->vlan);
+	disk->target_name = cfg->target;
+	memcpy(disk->lun, cfg->lun, sizeof(disk->lun));
+	disk->tpgt = 1;
+	disk->chap = cfg->reverse_username[0] ? 2 : cfg->username[0] ? 1 : 0;
+	if (!sys->platform->disk_export)
+		return 0;
+	return sys->platform->disk_export(sys->platform, disk, &d->export_handle);
+}
+
+int san_boot(struct system *sys, struct san_drive *d, const char *filename)
+{
+	if (!sys->platform->disk_boot || !d->export_handle)
+		return -WBE_NOTSUP;
+	return sys->platform->disk_boot(sys->platform, d->export_handle, filename);
+}
+
 int san_hook(struct system *sys, const char *const *uris, unsigned nuris, unsigned drive, struct san_drive **out)
 {
 	if (drive == 0)
@@ -261,6 +329,13 @@ int san_hook(struct system *sys, const char *const *uris, unsigned nuris, unsign
 		return rc;
 	}
 	list_add_tail(&sys->san_drives, &d->link);
+	rc = export_disk(sys, d);
+	if (rc) {
+		log_msg(&sys->log, LOG_ERROR, "san", "the firmware did not accept drive 0x%02x as a disk (%s)", d->number,
+			errors_message(rc));
+		san_unhook(sys, d);
+		return rc;
+	}
 	*out = d;
 	return 0;
 }
@@ -274,7 +349,8 @@ int san_sync(struct system *sys, struct san_drive *d)
 
 void san_unhook(struct system *sys, struct san_drive *d)
 {
-	(void)sys;
+	if (d->export_handle)
+		sys->platform->disk_remove(sys->platform, d->export_handle);
 	list_remove(&d->link);
 	blockdev_fini(&d->blockdev);
 	iscsi_session_stop(&d->session);

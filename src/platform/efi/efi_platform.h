@@ -15,6 +15,7 @@ struct efi_platform {
 	EFI_BOOT_SERVICES *bs;
 	uint64_t counter_hz; /* ticks per second of the cycle counter */
 	struct list_node snp_devices;
+	struct list_node orphan_disks; /* exported disks the firmware would not release (disk.c) */
 };
 
 static inline struct efi_platform *efi_of(const struct platform *p)
@@ -38,6 +39,22 @@ void efi_snp_remove(const struct platform *p, struct system *sys);
 /** efi_exec_image() - struct platform's exec_efi: LoadImage from memory, StartImage. */
 int efi_exec_image(const struct platform *p, const void *data, size_t len, const char *cmdline,
 		   const struct platform_piece *initrd, size_t ninitrd);
+/**
+ * efi_start_image() - LoadImage @len bytes of @data from memory with the device path
+ * @device (may be NULL) + a file node @file, give it @cmdline as LoadOptions and the
+ * @ninitrd pieces as the Linux initrd, StartImage it; 0 or its status as an rc.
+ */
+int efi_start_image(struct efi_platform *efi, const EFI_DEVICE_PATH_PROTOCOL *device, const char *file,
+		    const void *data, size_t len, const char *cmdline, const struct platform_piece *initrd,
+		    size_t ninitrd);
+/** efi_read_volume_file() - the whole file @path of the file system on @fs_handle (wb_malloc'd). */
+int efi_read_volume_file(struct efi_platform *efi, EFI_HANDLE fs_handle, const char *path, void **data, size_t *len);
+/** efi_snp_device_path() - the device path of an SNP interface (a VLAN's: its parent's), or NULL. */
+EFI_DEVICE_PATH_PROTOCOL *efi_snp_device_path(struct netdev *dev);
+/** efi_disk_export(), efi_disk_remove(), efi_disk_boot() - struct platform's disk operations. */
+int efi_disk_export(const struct platform *p, const struct platform_disk *disk, void **handle);
+void efi_disk_remove(const struct platform *p, void *handle);
+int efi_disk_boot(const struct platform *p, void *handle, const char *filename);
 /** efi_read_file() - struct platform's read_file: the volume wireboot was loaded from. */
 int efi_read_file(const struct platform *p, const char *path,
 		  int (*chunk)(void *ctx, uint64_t total, uint64_t offset, const void *data, size_t len), void *ctx);

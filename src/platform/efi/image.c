@@ -54,25 +54,17 @@ static size_t path_size(const EFI_DEVICE_PATH_PROTOCOL *dp)
 }
 
 /*
- * The device path given to LoadImage: wireboot's own device (so that the program finds a
- * device to ask for its files, as when the firmware starts it from there) followed by a file
- * node naming it "\wireboot-image" (UEFI 2.10 §10.3.5.4).
+ * @device's path followed by a file path node for @file (UEFI 2.10 §10.3.5.4): what
+ * LoadImage is given so that the program knows its device and file, as when the firmware
+ * starts it from there. NULL @device: the file node alone. Returns a wb_malloc'd path or NULL.
  */
-static EFI_DEVICE_PATH_PROTOCOL *image_path(struct efi_platform *efi)
+static EFI_DEVICE_PATH_PROTOCOL *file_path(const EFI_DEVICE_PATH_PROTOCOL *device, const char *file)
 {
-	EFI_GUID loaded_guid = EFI_LOADED_IMAGE_PROTOCOL_GUID;
-	EFI_GUID dp_guid = EFI_DEVICE_PATH_PROTOCOL_GUID;
-	EFI_LOADED_IMAGE_PROTOCOL *self;
-	EFI_DEVICE_PATH_PROTOCOL *device;
-	if (EFI_ERROR(efi->bs->HandleProtocol(efi->image, &loaded_guid, (void **)&self)) || !self->DeviceHandle ||
-	    EFI_ERROR(efi->bs->HandleProtocol(self->DeviceHandle, &dp_guid, (void **)&device)))
-		return NULL;
-	static const char name[] = "\\wireboot-image";
 	size_t name_bytes;
-	CHAR16 *ucs2 = to_ucs2(name, &name_bytes, 0);
+	CHAR16 *ucs2 = to_ucs2(file, &name_bytes, '\\');
 	if (!ucs2)
 		return NULL;
-	size_t prefix = path_size(device) - END_DEVICE_PATH_LENGTH;
+	size_t prefix = device ? path_size(device) - END_DEVICE_PATH_LENGTH : 0;
 	size_t node = SIZE_OF_FILEPATH_DEVICE_PATH + name_bytes;
 	uint8_t *path = wb_malloc(prefix + node + END_DEVICE_PATH_LENGTH);
 	if (path) {
@@ -91,6 +83,18 @@ static EFI_DEVICE_PATH_PROTOCOL *image_path(struct efi_platform *efi)
 	}
 	wb_free(ucs2);
 	return (EFI_DEVICE_PATH_PROTOCOL *)path;
+}
+
+/* wireboot's own device (LoadedImage's DeviceHandle) and its path; false if it has none. */
+static bool own_device(struct efi_platform *efi, EFI_HANDLE *device, EFI_DEVICE_PATH_PROTOCOL **path)
+{
+	EFI_GUID loaded_guid = EFI_LOADED_IMAGE_PROTOCOL_GUID;
+	EFI_GUID dp_guid = EFI_DEVICE_PATH_PROTOCOL_GUID;
+	EFI_LOADED_IMAGE_PROTOCOL *self;
+	if (EFI_ERROR(efi->bs->HandleProtocol(efi->image, &loaded_guid, (void **)&self)) || !self->DeviceHandle)
+		return false;
+	*device = self->DeviceHandle;
+	return !path || !EFI_ERROR(efi->bs->HandleProtocol(self->DeviceHandle, &dp_guid, (void **)path));
 }
 
 /*
@@ -165,11 +169,11 @@ static void uninstall_initrd(struct efi_platform *efi, struct initrd_device *dev
 						     NULL);
 }
 
-int efi_exec_image(const struct platform *p, const void *data, size_t len, const char *cmdline,
-		   const struct platform_piece *initrd, size_t ninitrd)
+int efi_start_image(struct efi_platform *efi, const EFI_DEVICE_PATH_PROTOCOL *device, const char *file,
+		    const void *data, size_t len, const char *cmdline, const struct platform_piece *initrd,
+		    size_t ninitrd)
 {
-	struct efi_platform *efi = efi_of(p);
-	EFI_DEVICE_PATH_PROTOCOL *path = image_path(efi);
+	EFI_DEVICE_PATH_PROTOCOL *path = file_path(device, file);
 	EFI_HANDLE child = NULL;
 	/* UEFI 2.10 §7.4 LoadImage: from our buffer (BootPolicy FALSE: not a boot option) */
 	EFI_STATUS status = efi->bs->LoadImage(FALSE, efi->image, path, (VOID *)data, len, &child);
@@ -205,32 +209,46 @@ int efi_exec_image(const struct platform *p, const void *data, size_t len, const
 	return EFI_ERROR(status) ? efi_status_to_rc(status) : 0;
 }
 
-int efi_read_file(const struct platform *p, const char *path,
-		  int (*chunk)(void *ctx, uint64_t total, uint64_t offset, const void *data, size_t len), void *ctx)
+int efi_exec_image(const struct platform *p, const void *data, size_t len, const char *cmdline,
+		   const struct platform_piece *initrd, size_t ninitrd)
 {
 	struct efi_platform *efi = efi_of(p);
-	EFI_GUID loaded_guid = EFI_LOADED_IMAGE_PROTOCOL_GUID;
+	EFI_HANDLE device;
+	EFI_DEVICE_PATH_PROTOCOL *path = NULL;
+	if (!own_device(efi, &device, &path))
+		path = NULL;
+	return efi_start_image(efi, path, "\\wireboot-image", data, len, cmdline, initrd, ninitrd);
+}
+
+/* Opens @path ('/' or '\\' separated) for reading on the file system of @fs_handle. */
+static int open_volume_file(struct efi_platform *efi, EFI_HANDLE fs_handle, const char *path, EFI_FILE_PROTOCOL **file)
+{
 	EFI_GUID fs_guid = EFI_SIMPLE_FILE_SYSTEM_PROTOCOL_GUID;
-	EFI_GUID info_guid = EFI_FILE_INFO_ID;
-	EFI_LOADED_IMAGE_PROTOCOL *self;
 	EFI_SIMPLE_FILE_SYSTEM_PROTOCOL *fs;
-	EFI_FILE_PROTOCOL *root, *file;
-	if (EFI_ERROR(efi->bs->HandleProtocol(efi->image, &loaded_guid, (void **)&self)) || !self->DeviceHandle ||
-	    EFI_ERROR(efi->bs->HandleProtocol(self->DeviceHandle, &fs_guid, (void **)&fs)))
-		return -WBE_NOTSUP; /* not loaded from a file system (network boot, memory) */
+	EFI_FILE_PROTOCOL *root;
+	if (EFI_ERROR(efi->bs->HandleProtocol(fs_handle, &fs_guid, (void **)&fs)))
+		return -WBE_NOTSUP;
 	if (EFI_ERROR(fs->OpenVolume(fs, &root)))
 		return -WBE_IO;
-	/* §13.5 Open: paths use '\' */
-	CHAR16 *name = to_ucs2(path, NULL, '\\');
+	CHAR16 *name = to_ucs2(path, NULL, '\\'); /* §13.5 Open: paths use '\\' */
 	if (!name) {
 		root->Close(root);
 		return -WBE_NOMEM;
 	}
-	EFI_STATUS status = root->Open(root, &file, name, EFI_FILE_MODE_READ, 0);
+	EFI_STATUS status = root->Open(root, file, name, EFI_FILE_MODE_READ, 0);
 	wb_free(name);
 	root->Close(root);
 	if (EFI_ERROR(status))
 		return status == EFI_NOT_FOUND ? -WBE_NOENT : -WBE_IO;
+	return 0;
+}
+
+/* Reads an open file in FILE_PIECE pieces into @chunk; total from GetInfo (0 if unknown). */
+static int read_pieces(struct efi_platform *efi, EFI_FILE_PROTOCOL *file,
+		       int (*chunk)(void *ctx, uint64_t total, uint64_t offset, const void *data, size_t len), void *ctx)
+{
+	(void)efi;
+	EFI_GUID info_guid = EFI_FILE_INFO_ID;
 	uint8_t *buf = wb_malloc(FILE_PIECE);
 	int rc = buf ? 0 : -WBE_NOMEM;
 	uint64_t total = 0, offset = 0;
@@ -253,6 +271,61 @@ int efi_read_file(const struct platform *p, const char *path,
 		offset += n;
 	}
 	wb_free(buf);
+	return rc;
+}
+
+struct whole_file {
+	uint8_t *data;
+	size_t len, capacity;
+};
+
+static int append_piece(void *ctx, uint64_t total, uint64_t offset, const void *data, size_t len)
+{
+	struct whole_file *w = ctx;
+	(void)offset;
+	if (w->len + len > w->capacity) {
+		size_t want = total > w->len + len ? (size_t)total : (w->len + len) * 2;
+		uint8_t *grown = wb_realloc(w->data, want);
+		if (!grown)
+			return -WBE_NOMEM;
+		w->data = grown;
+		w->capacity = want;
+	}
+	memcpy(w->data + w->len, data, len);
+	w->len += len;
+	return 0;
+}
+
+int efi_read_volume_file(struct efi_platform *efi, EFI_HANDLE fs_handle, const char *path, void **data, size_t *len)
+{
+	EFI_FILE_PROTOCOL *file;
+	int rc = open_volume_file(efi, fs_handle, path, &file);
+	if (rc)
+		return rc;
+	struct whole_file w = {NULL, 0, 0};
+	rc = read_pieces(efi, file, append_piece, &w);
+	file->Close(file);
+	if (rc) {
+		wb_free(w.data);
+		return rc;
+	}
+	*data = w.data;
+	*len = w.len;
+	return 0;
+}
+
+int efi_read_file(const struct platform *p, const char *path,
+		  int (*chunk)(void *ctx, uint64_t total, uint64_t offset, const void *data, size_t len), void *ctx)
+{
+	struct efi_platform *efi = efi_of(p);
+	EFI_HANDLE device;
+	EFI_FILE_PROTOCOL *file;
+	if (!own_device(efi, &device, NULL))
+		return -WBE_NOTSUP; /* not loaded from a device (memory) */
+	int rc = open_volume_file(efi, device, path, &file);
+	if (rc)
+		return rc;
+	rc = read_pieces(efi, file, chunk, ctx);
 	file->Close(file);
 	return rc;
 }

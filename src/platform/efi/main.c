@@ -64,6 +64,7 @@ EFI_STATUS EFIAPI efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 {
 	struct efi_platform efi = {.image = image, .st = st, .bs = st->BootServices};
 	list_init(&efi.snp_devices);
+	list_init(&efi.orphan_disks);
 	pool_bs = st->BootServices;
 	malloc_init(&efi_malloc);
 
@@ -85,6 +86,9 @@ EFI_STATUS EFIAPI efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 		.reset = efi_reset,
 		.exec_efi = efi_exec_image,
 		.read_file = efi_read_file,
+		.disk_export = efi_disk_export,
+		.disk_remove = efi_disk_remove,
+		.disk_boot = efi_disk_boot,
 		.probe_devices = efi_snp_probe,
 		.remove_devices = efi_snp_remove,
 	};

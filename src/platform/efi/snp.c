@@ -202,6 +202,18 @@ static const struct netdev_ops snp_ops = {
 	.poll = snp_poll,
 };
 
+EFI_DEVICE_PATH_PROTOCOL *efi_snp_device_path(struct netdev *dev)
+{
+	if (dev->vlan_parent)
+		dev = dev->vlan_parent;
+	if (strcmp(dev->driver, "snp") != 0)
+		return NULL;
+	struct snp_device *sd = snp_of(dev);
+	EFI_GUID dp_guid = EFI_DEVICE_PATH_PROTOCOL_GUID;
+	EFI_DEVICE_PATH_PROTOCOL *path;
+	return EFI_ERROR(sd->efi->bs->HandleProtocol(sd->handle, &dp_guid, (void **)&path)) ? NULL : path;
+}
+
 /* Device path as text (ASCII subset; anything else shown as '?'), empty if unavailable. */
 static void describe_handle(struct efi_platform *efi, EFI_HANDLE handle, char *out, size_t len)
 {

@@ -33,6 +33,27 @@ static int parse_number(const char *text, unsigned long long max, unsigned long 
 	return 0;
 }
 
+/* Hooks the @nuris root paths as a drive and reports it (sanhook, sanboot). */
+static int hook(struct system *sys, const char *cmd, int nuris, char **uris, unsigned drive, struct san_drive **out)
+{
+	uint64_t start = loop_now(&sys->loop);
+	int rc = san_hook(sys, (const char *const *)uris, (unsigned)nuris, drive, out);
+	if (rc) {
+		console_printf(&sys->console, "%s: %s: %s\n", cmd, uris[0], errors_message(rc));
+		return rc;
+	}
+	struct san_drive *d = *out;
+	uint64_t mib = d->blocks * d->block_size >> 20;
+	console_printf(&sys->console, "SAN drive 0x%02x: %s %s %s, %llu MiB (%llu blocks of %u bytes), login %llu ms%s\n",
+		       d->number, d->vendor, d->product, d->revision, (unsigned long long)mib,
+		       (unsigned long long)d->blocks, d->block_size,
+		       (unsigned long long)((loop_now(&sys->loop) - start) / NS_PER_MS),
+		       d->session.header_digest ? ", CRC32C digests" : "");
+	console_printf(&sys->console, "  serial %s, id %s, target lists %u LUN%s\n", d->serial[0] ? d->serial : "(none)",
+		       d->device_name[0] ? d->device_name : "(none)", d->target_luns, d->target_luns == 1 ? "" : "s");
+	return 0;
+}
+
 static int sanhook_exec(struct system *sys, int argc, char **argv);
 const struct command cmd_sanhook = {"sanhook", "sanhook [--drive N] <iscsi:server:protocol:port:LUN:target>...",
 				    "Attach an iSCSI LUN as a SAN drive (credentials from the settings)", sanhook_exec};
@@ -51,22 +72,7 @@ static int sanhook_exec(struct system *sys, int argc, char **argv)
 		return -WBE_CMD_USAGE;
 	}
 	struct san_drive *d;
-	uint64_t start = loop_now(&sys->loop);
-	rc = san_hook(sys, (const char *const *)&argv[opts.first_arg], (unsigned)(argc - opts.first_arg), (unsigned)drive,
-		      &d);
-	if (rc) {
-		console_printf(&sys->console, "sanhook: %s: %s\n", argv[opts.first_arg], errors_message(rc));
-		return rc;
-	}
-	uint64_t mib = d->blocks * d->block_size >> 20;
-	console_printf(&sys->console, "SAN drive 0x%02x: %s %s %s, %llu MiB (%llu blocks of %u bytes), login %llu ms%s\n",
-		       d->number, d->vendor, d->product, d->revision, (unsigned long long)mib,
-		       (unsigned long long)d->blocks, d->block_size,
-		       (unsigned long long)((loop_now(&sys->loop) - start) / NS_PER_MS),
-		       d->session.header_digest ? ", CRC32C digests" : "");
-	console_printf(&sys->console, "  serial %s, id %s, target lists %u LUN%s\n", d->serial[0] ? d->serial : "(none)",
-		       d->device_name[0] ? d->device_name : "(none)", d->target_luns, d->target_luns == 1 ? "" : "s");
-	return 0;
+	return hook(sys, "sanhook", argc - opts.first_arg, argv + opts.first_arg, (unsigned)drive, &d);
 }
 
 static struct san_drive *drive_option(struct system *sys, const char *cmd, const struct parsed_options *opts,
@@ -347,4 +353,56 @@ static int sanwrite_exec(struct system *sys, int argc, char **argv)
 		       (unsigned long long)(ns / NS_PER_MS), (unsigned long long)(kbps / 1000),
 		       (unsigned long long)(kbps % 1000));
 	return 0;
+}
+
+static int sanboot_exec(struct system *sys, int argc, char **argv);
+const struct command cmd_sanboot = {"sanboot", "sanboot [--drive N] [--filename PATH] [--keep] [iscsi:...]...",
+				    "Boot from a SAN drive (hooking it first when root paths are given)", sanboot_exec};
+WB_REGISTER(commands, cmd_sanboot);
+
+static int sanboot_exec(struct system *sys, int argc, char **argv)
+{
+	enum { OPT_DRIVE, OPT_FILENAME, OPT_KEEP };
+	static const struct option_spec specs[] = {
+		{"drive", 'd', OPTION_VALUE}, {"filename", 'f', OPTION_VALUE}, {"keep", 'k', OPTION_FLAG}};
+	struct parsed_options opts;
+	int rc = options_parse(sys, &cmd_sanboot, specs, 3, argc, argv, 0, ISCSI_MAX_PATHS, &opts);
+	if (rc || opts.help)
+		return rc;
+	struct san_drive *d;
+	bool hooked_here = opts.first_arg < argc;
+	if (hooked_here) {
+		unsigned long long drive = 0;
+		if (opts.present[OPT_DRIVE] && (parse_number(opts.value[OPT_DRIVE], 0xff, &drive) || drive < SAN_FIRST_DRIVE)) {
+			console_puts(&sys->console, "sanboot: --drive is a number from 0x80 to 0xff\n");
+			return -WBE_CMD_USAGE;
+		}
+		rc = hook(sys, "sanboot", argc - opts.first_arg, argv + opts.first_arg, (unsigned)drive, &d);
+	} else {
+		d = drive_option(sys, "sanboot", &opts, OPT_DRIVE, &rc);
+	}
+	if (rc)
+		return rc;
+	const char *filename = opts.present[OPT_FILENAME] ? opts.value[OPT_FILENAME] : NULL;
+	unsigned number = d->number;
+	rc = san_boot(sys, d, filename);
+	if (rc == -WBE_NOTSUP)
+		console_puts(&sys->console, "sanboot: booting needs the firmware build (EFI)\n");
+	else if (rc == -WBE_NOENT && !filename)
+		console_printf(&sys->console,
+			       "sanboot: drive 0x%02x has no removable-media boot file (\\EFI\\BOOT\\BOOT*.EFI); name the "
+			       "loader with --filename, e.g. --filename \\EFI\\debian\\grub%s.efi\n",
+			       number, strcmp(sys->platform->arch, "arm64") == 0 ? "aa64" : "x64");
+	else if (rc == -WBE_NOENT)
+		console_printf(&sys->console, "sanboot: no file %s on drive 0x%02x\n", filename, number);
+	else if (rc == -WBE_SAN_NO_FILESYSTEM)
+		console_printf(&sys->console, "sanboot: the firmware found no file system it can read on drive 0x%02x "
+					      "(no EFI system partition?)\n", number);
+	else if (rc)
+		console_printf(&sys->console, "sanboot: the boot program on drive 0x%02x failed: %s\n", number,
+			       errors_message(rc));
+	/* back from the loader (or it never started): keep the drive only when asked to (iPXE) */
+	if (hooked_here && !opts.present[OPT_KEEP] && san_find(sys, number) == d)
+		san_unhook(sys, d);
+	return rc;
 }

@@ -1,0 +1,118 @@
+#!/usr/bin/env python3
+"""sanboot on firmware: under U-Boot x86_64 and arm64 in QEMU (NIC on a TAP in a namespace
+this test creates, tgtd there), wireboot hooks an iSCSI LUN that holds a GPT with an EFI
+system partition, installs it as an EFI Block I/O device, lets the firmware connect its
+partition and FAT drivers, and starts the tiny marker EFI program (tests/firmware/marker.c)
+found at the removable-media path; then a distribution-style path with --filename, a missing
+file with its --filename hint, and a LUN without any file system. After each, wireboot's
+shell must come back (no hang). Prints PASS/FAIL per case.
+usage: sanboot_fw_test.py [uboot-x64 uboot-aa64]
+"""
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+sys.path.insert(0, os.path.join(os.path.dirname(HERE), "integration"))
+import smoke  # noqa: E402
+from net_fw_test import DNSMASQ  # noqa: E402
+from netlab import Lab, Tgtd  # noqa: E402
+from qemu_console import ConsoleTimeout, QemuConsole  # noqa: E402
+
+TIMEOUT = 120
+IQN = "iqn.2026-11.test:sanboot"
+ARCH = {"uboot-x64": ("efi-x64", "BOOTX64.EFI", "grubx64.efi"),
+        "uboot-aa64": ("efi-aa64", "BOOTAA64.EFI", "grubaa64.efi")}
+
+
+def esp_lun(path, efi, removable, distro):
+    """A 64 MiB disk: GPT, one EFI system partition (FAT) holding @efi as
+    \\EFI\\BOOT\\@removable and \\EFI\\debian\\@distro."""
+    subprocess.run(["truncate", "-s", "64M", path], check=True)
+    subprocess.run(["sgdisk", "-o", "-n", "1:2048:+48M", "-t", "1:EF00", path], check=True,
+                   stdout=subprocess.DEVNULL)
+    fat = path + ".fat"
+    subprocess.run(["mkfs.vfat", "-C", fat, str(48 * 1024)], check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(["mmd", "-i", fat, "::/EFI", "::/EFI/BOOT", "::/EFI/debian"], check=True)
+    subprocess.run(["mcopy", "-i", fat, efi, "::/EFI/BOOT/" + removable], check=True)
+    subprocess.run(["mcopy", "-i", fat, efi, "::/EFI/debian/" + distro], check=True)
+    subprocess.run(["dd", "if=" + fat, "of=" + path, "bs=512", "seek=2048", "conv=notrunc", "status=none"],
+                   check=True)
+    os.unlink(fat)
+
+
+def run(name, logdir):
+    arch_dir, removable, distro = ARCH[name]
+    tmp = tempfile.mkdtemp(prefix="wireboot-sanbootfw-")
+    log = os.path.join(logdir, "sanbootfw-%s.log" % name)
+    con = None
+    ok = True
+    try:
+        with Lab("wbs") as lab:
+            ns = lab.netns("fw")
+            tap = "wbs%d" % (os.getpid() % 10000)
+            lab.tap_in_ns(ns, tap, "10.77.0.1/24")
+            lab.dnsmasq(ns, tap, DNSMASQ)
+            lun = os.path.join(lab.dir, "esp.img")
+            esp_lun(lun, os.path.join(smoke.ROOT, "build", arch_dir, "marker.efi"), removable, distro)
+            blank = os.path.join(lab.dir, "blank.img")
+            subprocess.run(["truncate", "-s", "16M", blank], check=True)
+            t = Tgtd(lab, "10.77.0.1:3260", 20000 + os.getpid() % 1000, ns=ns)
+            t.start()
+            lab.procs.append(t)
+            t.target(1, IQN, [(1, lun, None), (2, blank, None)])
+            argv, steps, arch, firmware = smoke.TARGETS[name](
+                tmp, "tap,id=n0,ifname=%s,script=no,downscript=no" % tap)
+            con = QemuConsole(["ip", "netns", "exec", ns] + argv, log)
+            smoke.start_from_uboot(con, steps)
+            con.expect(r"wireboot> ", smoke.BOOT_TIMEOUT)
+            con.send("dhcp\r")
+            con.expect(r"DHCP net0 .*ok", TIMEOUT)
+            con.expect(r"wireboot> ", TIMEOUT)
+            uri = "iscsi:10.77.0.1::::%s" % IQN
+            cases = [
+                ("removable-path", "sanboot %s" % uri.replace("::::", ":::1:"),
+                 [r"SAN drive 0x80", r"wireboot-marker: \[\]"]),
+                ("filename", "sanboot --filename \\EFI\\debian\\%s %s" % (distro, uri.replace("::::", ":::1:")),
+                 [r"wireboot-marker: \[\]"]),
+                ("missing-file-hint", "sanboot --filename \\EFI\\nothere.efi %s" % uri.replace("::::", ":::1:"),
+                 [r"sanboot: no file \\EFI\\nothere\.efi on drive 0x80", r"Error 0x0107"]),
+                ("no-filesystem", "sanboot %s" % uri.replace("::::", ":::2:"),
+                 [r"no file system it can read on drive 0x80", r"Error 0x0d2f"]),
+            ]
+            for case, cmd, replies in cases:
+                start = con.elapsed()
+                try:
+                    con.send(cmd + "\r")
+                    for reply in replies:
+                        con.expect(reply, TIMEOUT)
+                    con.expect(r"wireboot> ", TIMEOUT)
+                    # sanboot without --keep gives the drive back: the next case hooks 0x80 again
+                    print("PASS sanbootfw/%s/%s (%.1f s)" % (name, case, con.elapsed() - start), flush=True)
+                except (ConsoleTimeout, AssertionError) as e:
+                    ok = False
+                    print("FAIL sanbootfw/%s/%s: %s (log: %s)" % (name, case, e, log), flush=True)
+                    break
+            return ok
+    except (ConsoleTimeout, AssertionError, subprocess.CalledProcessError) as e:
+        print("FAIL sanbootfw/%s: %s (log: %s)" % (name, e, log), flush=True)
+        return False
+    finally:
+        if con:
+            con.close()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def main():
+    names = sys.argv[1:] or ["uboot-x64", "uboot-aa64"]
+    logdir = os.path.join(smoke.ROOT, "build", "test-logs")
+    os.makedirs(logdir, exist_ok=True)
+    results = [run(n, logdir) for n in names]
+    sys.exit(0 if all(results) else 1)
+
+
+if __name__ == "__main__":
+    main()

@@ -6,7 +6,11 @@ partition and FAT drivers, and starts the tiny marker EFI program (tests/firmwar
 found at the removable-media path; then a distribution-style path with --filename, a missing
 file with its --filename hint, and a LUN without any file system. After each, wireboot's
 shell must come back (no hang). Prints PASS/FAIL per case.
-usage: sanboot_fw_test.py [uboot-x64 uboot-aa64]
+Then, under U-Boot arm64 (the seed's platform), the whole chain on the demo LUN
+(tests/tools/mklun.py): sanboot with mutual CHAP starts GRUB from the LUN's ESP, GRUB reads
+Debian's kernel and initrd through wireboot's Block I/O, and the kernel's /init prints the
+demo marker.
+usage: sanboot_fw_test.py [uboot-x64 uboot-aa64 linux-uboot-aa64]
 """
 import os
 import shutil
@@ -17,10 +21,12 @@ import tempfile
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(os.path.dirname(HERE), "integration"))
+sys.path.insert(0, os.path.join(os.path.dirname(HERE), "tools"))
 import smoke  # noqa: E402
 from net_fw_test import DNSMASQ  # noqa: E402
 from netlab import Lab, Tgtd  # noqa: E402
 from qemu_console import ConsoleTimeout, QemuConsole  # noqa: E402
+import mklun  # noqa: E402
 
 TIMEOUT = 120
 IQN = "iqn.2026-11.test:sanboot"
@@ -106,11 +112,64 @@ def run(name, logdir):
         shutil.rmtree(tmp, ignore_errors=True)
 
 
+FWD = ("demo-initiator", "demo-forward-secret-1")
+REV = ("demo-target", "demo-reverse-secret-2")
+
+
+def run_linux(logdir):
+    """U-Boot arm64: sanboot of the demo LUN with mutual CHAP, through GRUB to Linux's /init."""
+    name = "linux-uboot-aa64"
+    tmp = tempfile.mkdtemp(prefix="wireboot-sanbootfw-")
+    log = os.path.join(logdir, "sanbootfw-%s.log" % name)
+    con = None
+    try:
+        info = mklun.info("aa64")
+        image = mklun.build("aa64")
+        with Lab("wbl") as lab:
+            ns = lab.netns("fw")
+            tap = "wbl%d" % (os.getpid() % 10000)
+            lab.tap_in_ns(ns, tap, "10.77.0.1/24")
+            lab.dnsmasq(ns, tap, DNSMASQ)
+            lun = os.path.join(lab.dir, "demo.img")
+            shutil.copy(image, lun)  # the target writes nothing, but the cache must stay pristine
+            t = Tgtd(lab, "10.77.0.1:3260", 20000 + os.getpid() % 1000, ns=ns)
+            t.start()
+            lab.procs.append(t)
+            t.target(1, IQN, [(1, lun, None)], incoming=FWD, outgoing=REV)
+            argv, steps, arch, firmware = smoke.TARGETS["uboot-aa64"](
+                tmp, "tap,id=n0,ifname=%s,script=no,downscript=no" % tap)
+            con = QemuConsole(["ip", "netns", "exec", ns] + argv, log)
+            smoke.start_from_uboot(con, steps)
+            con.expect(r"wireboot> ", smoke.BOOT_TIMEOUT)
+            con.send("dhcp ; set username %s ; set password %s ; set reverse-username %s ; "
+                     "set reverse-password %s\r" % (FWD + REV))
+            con.expect(r"DHCP net0 .*ok", TIMEOUT)
+            con.expect(r"wireboot> ", TIMEOUT)
+            start = con.elapsed()
+            con.send("sanboot iscsi:10.77.0.1:::1:%s\r" % IQN)
+            con.expect(r"SAN drive 0x80", TIMEOUT)
+            con.expect(info["grub_line"], TIMEOUT)
+            grub = con.elapsed() - start
+            con.expect(info["marker"], 300)
+            linux = con.elapsed() - start
+            con.expect(r"cmdline: [^\r\n]*wireboot\.demo=1", TIMEOUT)  # GRUB's arguments arrived
+            print("PASS sanbootfw/%s (GRUB %.1f s and Linux's /init %.1f s after sanboot, %.1f s in all)"
+                  % (name, grub, linux, con.elapsed()), flush=True)
+            return True
+    except (ConsoleTimeout, AssertionError, subprocess.CalledProcessError) as e:
+        print("FAIL sanbootfw/%s: %s (log: %s)" % (name, e, log), flush=True)
+        return False
+    finally:
+        if con:
+            con.close()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
 def main():
-    names = sys.argv[1:] or ["uboot-x64", "uboot-aa64"]
+    names = sys.argv[1:] or ["uboot-x64", "uboot-aa64", "linux-uboot-aa64"]
     logdir = os.path.join(smoke.ROOT, "build", "test-logs")
     os.makedirs(logdir, exist_ok=True)
-    results = [run(n, logdir) for n in names]
+    results = [run_linux(logdir) if n == "linux-uboot-aa64" else run(n, logdir) for n in names]
     sys.exit(0 if all(results) else 1)
 
 

@@ -142,6 +142,12 @@ struct platform {
 	 * on the disk has the file, -WBE_SAN_NO_FILESYSTEM when the disk has none at all.
 	 */
 	int (*disk_boot)(const struct platform *p, void *handle, const char *filename);
+	/**
+	 * Publish the ACPI table in @len bytes of @table (the iBFT), replacing one published
+	 * before. -WBE_NOTSUP where the firmware has no way to (U-Boot: no ACPI table protocol).
+	 * NULL on the host.
+	 */
+	int (*install_acpi_table)(const struct platform *p, const void *table, size_t len);
 	/** Undo probe_devices() before the system is torn down. */
 	void (*remove_devices)(const struct platform *p, struct system *sys);
 };

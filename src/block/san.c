@@ -3,6 +3,7 @@
 #include "wireboot/byteorder.h"
 #include "wireboot/errors.h"
 #include "wireboot/format.h"
+#include "wireboot/ibft.h"
 #include "wireboot/iscsi_rootpath.h"
 #include "wireboot/log.h"
 #include "wireboot/malloc.h"
@@ -283,6 +284,76 @@ static int export_disk(struct system *sys, struct san_drive *d)
 	return sys->platform->disk_export(sys->platform, disk, &d->export_handle);
 }
 
+static uint32_t fetch_ipv4(struct system *sys, struct settings_scope *scope, const char *name)
+{
+	struct setting_name sn = {.scope = scope, .type = NULL};
+	memcpy(sn.name, name, strlen(name) + 1);
+	uint8_t a[4];
+	if (settings_fetch(&sys->settings, &sn, a, sizeof(a), NULL) != 4)
+		return 0;
+	return (uint32_t)a[0] << 24 | (uint32_t)a[1] << 16 | (uint32_t)a[2] << 8 | a[3];
+}
+
+/*
+ * The iBFT for drive @d (iBFT 1.03), so that the OS can log in to its root disk again: the
+ * session's initiator, target and CHAP credentials, and the interface the session uses.
+ * The first drive hooked is described (the table holds one target).
+ */
+static void describe(struct system *sys, struct san_drive *d)
+{
+	if (!sys->platform->install_acpi_table || d->number != SAN_FIRST_DRIVE)
+		return;
+	const struct iscsi_config *cfg = &d->session.cfg;
+	struct netdev *nic = d->disk.nic;
+	struct settings_scope *scope = nic ? nic->settings : NULL;
+	uint8_t host[4];
+	struct ibft_params p = {
+		.initiator_name = cfg->initiator,
+		.target_port = cfg->port,
+		.target_name = cfg->target,
+		.vlan = d->disk.vlan,
+		.chap_name = cfg->username[0] ? cfg->username : NULL,
+		.chap_secret = cfg->password,
+		.chap_secret_len = cfg->password_len,
+		.reverse_chap_name = cfg->reverse_username[0] ? cfg->reverse_username : NULL,
+		.reverse_chap_secret = cfg->reverse_password,
+		.reverse_chap_secret_len = cfg->reverse_password_len,
+	};
+	memcpy(p.lun, cfg->lun, sizeof(p.lun));
+	if (setting_type_ipv4.parse(cfg->host, host, sizeof(host)) == 4)
+		p.target_ip = (uint32_t)host[0] << 24 | (uint32_t)host[1] << 16 | (uint32_t)host[2] << 8 | host[3];
+	if (nic) {
+		/* a VLAN interface holds the addresses; its parent (disk.nic) the MAC */
+		struct netdev *addressed = nic;
+		list_for_each(node, &sys->net.netdevs) {
+			struct netdev *dev = list_entry(node, struct netdev, link);
+			if (dev->vlan_parent == nic && dev->vlan_tag == d->disk.vlan)
+				addressed = dev;
+		}
+		scope = addressed->settings;
+		memcpy(p.mac, nic->ll_addr, sizeof(p.mac));
+		p.ip = fetch_ipv4(sys, scope, "ip");
+		p.gateway = fetch_ipv4(sys, scope, "gateway");
+		p.dns[0] = fetch_ipv4(sys, scope, "dns");
+		p.dhcp_server = fetch_ipv4(sys, scope, "dhcp-server");
+		p.from_dhcp = p.dhcp_server != 0;
+		for (uint32_t mask = fetch_ipv4(sys, scope, "netmask"); mask & 0x80000000u; mask <<= 1)
+			p.prefix_len++;
+	}
+	uint8_t *table = wb_malloc(IBFT_MAX_LEN);
+	int len = table ? ibft_build(&p, table, IBFT_MAX_LEN) : -WBE_NOMEM;
+	int rc = len < 0 ? len : sys->platform->install_acpi_table(sys->platform, table, (size_t)len);
+	if (rc == -WBE_NOTSUP)
+		log_msg(&sys->log, LOG_INFO, "san",
+			"this firmware cannot publish ACPI tables: no iBFT for the OS (see docs/iscsi-boot.md)");
+	else if (rc)
+		log_msg(&sys->log, LOG_WARN, "san", "could not publish the iBFT: %s", errors_message(rc));
+	if (table) {
+		memset(table, 0, IBFT_MAX_LEN); /* it held the CHAP secrets */
+		wb_free(table);
+	}
+}
+
 int san_boot(struct system *sys, struct san_drive *d, const char *filename)
 {
 	if (!sys->platform->disk_boot || !d->export_handle)
@@ -330,6 +401,8 @@ int san_hook(struct system *sys, const char *const *uris, unsigned nuris, unsign
 	}
 	list_add_tail(&sys->san_drives, &d->link);
 	rc = export_disk(sys, d);
+	if (rc == 0)
+		describe(sys, d);
 	if (rc) {
 		log_msg(&sys->log, LOG_ERROR, "san", "the firmware did not accept drive 0x%02x as a disk (%s)", d->number,
 			errors_message(rc));

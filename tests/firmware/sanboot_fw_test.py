@@ -10,7 +10,9 @@ Then, under U-Boot arm64 (the seed's platform), the whole chain on the demo LUN
 (tests/tools/mklun.py): sanboot with mutual CHAP starts GRUB from the LUN's ESP, GRUB reads
 Debian's kernel and initrd through wireboot's Block I/O, and the kernel's /init prints the
 demo marker.
-usage: sanboot_fw_test.py [uboot-x64 uboot-aa64 linux-uboot-aa64]
+Under OVMF x86_64 the same chain, and there Linux must also find the iBFT wireboot published
+(/sys/firmware/ibft: target name, address, initiator name).
+usage: sanboot_fw_test.py [uboot-x64 uboot-aa64 linux-uboot-aa64 linux-ovmf-x64]
 """
 import os
 import shutil
@@ -116,15 +118,16 @@ FWD = ("demo-initiator", "demo-forward-secret-1")
 REV = ("demo-target", "demo-reverse-secret-2")
 
 
-def run_linux(logdir):
-    """U-Boot arm64: sanboot of the demo LUN with mutual CHAP, through GRUB to Linux's /init."""
-    name = "linux-uboot-aa64"
+def run_linux(name, logdir):
+    """sanboot of the demo LUN with mutual CHAP, through GRUB to Linux's /init; on OVMF the
+    kernel must also find the iBFT describing the session."""
+    target, arch = {"linux-uboot-aa64": ("uboot-aa64", "aa64"), "linux-ovmf-x64": ("ovmf-x64", "x64")}[name]
     tmp = tempfile.mkdtemp(prefix="wireboot-sanbootfw-")
     log = os.path.join(logdir, "sanbootfw-%s.log" % name)
     con = None
     try:
-        info = mklun.info("aa64")
-        image = mklun.build("aa64")
+        info = mklun.info(arch)
+        image = mklun.build(arch)
         with Lab("wbl") as lab:
             ns = lab.netns("fw")
             tap = "wbl%d" % (os.getpid() % 10000)
@@ -136,12 +139,13 @@ def run_linux(logdir):
             t.start()
             lab.procs.append(t)
             t.target(1, IQN, [(1, lun, None)], incoming=FWD, outgoing=REV)
-            argv, steps, arch, firmware = smoke.TARGETS["uboot-aa64"](
+            argv, steps, _, firmware = smoke.TARGETS[target](
                 tmp, "tap,id=n0,ifname=%s,script=no,downscript=no" % tap)
             con = QemuConsole(["ip", "netns", "exec", ns] + argv, log)
-            smoke.start_from_uboot(con, steps)
+            if firmware == "uboot":
+                smoke.start_from_uboot(con, steps)
             con.expect(r"wireboot> ", smoke.BOOT_TIMEOUT)
-            con.send("dhcp ; set username %s ; set password %s ; set reverse-username %s ; "
+            con.send("dhcp ; set initiator-iqn iqn.2026-11.test:client ; set username %s ; set password %s ; set reverse-username %s ; "
                      "set reverse-password %s\r" % (FWD + REV))
             con.expect(r"DHCP net0 .*ok", TIMEOUT)
             con.expect(r"wireboot> ", TIMEOUT)
@@ -153,6 +157,10 @@ def run_linux(logdir):
             con.expect(info["marker"], 300)
             linux = con.elapsed() - start
             con.expect(r"cmdline: [^\r\n]*wireboot\.demo=1", TIMEOUT)  # GRUB's arguments arrived
+            if firmware == "ovmf":  # EDK2 publishes ACPI tables: the OS sees the session
+                con.expect(r"ibft target0/target-name: %s" % IQN, TIMEOUT)
+                con.expect(r"ibft target0/ip-addr: 10\.77\.0\.1", TIMEOUT)
+                con.expect(r"ibft initiator/initiator-name: iqn\.2026-11\.test:client", TIMEOUT)
             print("PASS sanbootfw/%s (GRUB %.1f s and Linux's /init %.1f s after sanboot, %.1f s in all)"
                   % (name, grub, linux, con.elapsed()), flush=True)
             return True
@@ -166,10 +174,10 @@ def run_linux(logdir):
 
 
 def main():
-    names = sys.argv[1:] or ["uboot-x64", "uboot-aa64", "linux-uboot-aa64"]
+    names = sys.argv[1:] or ["uboot-x64", "uboot-aa64", "linux-uboot-aa64", "linux-ovmf-x64"]
     logdir = os.path.join(smoke.ROOT, "build", "test-logs")
     os.makedirs(logdir, exist_ok=True)
-    results = [run_linux(logdir) if n == "linux-uboot-aa64" else run(n, logdir) for n in names]
+    results = [run_linux(n, logdir) if n.startswith("linux-") else run(n, logdir) for n in names]
     sys.exit(0 if all(results) else 1)
 
 

@@ -16,6 +16,7 @@ struct efi_platform {
 	uint64_t counter_hz; /* ticks per second of the cycle counter */
 	struct list_node snp_devices;
 	struct list_node orphan_disks; /* exported disks the firmware would not release (disk.c) */
+	UINTN acpi_table_key;          /* the iBFT we published (acpi.c), 0 if none */
 };
 
 static inline struct efi_platform *efi_of(const struct platform *p)
@@ -55,6 +56,8 @@ EFI_DEVICE_PATH_PROTOCOL *efi_snp_device_path(struct netdev *dev);
 int efi_disk_export(const struct platform *p, const struct platform_disk *disk, void **handle);
 void efi_disk_remove(const struct platform *p, void *handle);
 int efi_disk_boot(const struct platform *p, void *handle, const char *filename);
+/** efi_install_acpi_table() - struct platform's install_acpi_table (acpi.c). */
+int efi_install_acpi_table(const struct platform *p, const void *table, size_t len);
 /** efi_read_file() - struct platform's read_file: the volume wireboot was loaded from. */
 int efi_read_file(const struct platform *p, const char *path,
 		  int (*chunk)(void *ctx, uint64_t total, uint64_t offset, const void *data, size_t len), void *ctx);

@@ -19,17 +19,15 @@ import os
 import shutil
 import subprocess
 import sys
-import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(os.path.dirname(HERE), "integration"))
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(HERE)), "bench"))
+import fwlab  # noqa: E402
 import smoke  # noqa: E402
 import weblab  # noqa: E402
-from net_fw_test import DNSMASQ  # noqa: E402
-from netlab import Lab, random_file  # noqa: E402
-from qemu_console import ConsoleTimeout, QemuConsole  # noqa: E402
+from netlab import random_file  # noqa: E402
 import linux_guest  # noqa: E402
 
 INIT = """#!/bin/busybox sh
@@ -54,7 +52,7 @@ def marker_initrd(path):
                        check=True)
 
 
-TIMEOUT = 120
+TIMEOUT = fwlab.TIMEOUT
 
 
 def file_sha256(path):
@@ -65,43 +63,16 @@ def file_sha256(path):
 ARCH_DIR = {"uboot-x64": "efi-x64", "uboot-aa64": "efi-aa64"}
 
 
-def session(name, target, logdir, serve, body, nginx_extra=""):
-    """One firmware run: a namespace with dnsmasq, chronyd and nginx serving what @serve(lab,
-    www) put in www (it returns nginx's HTTPS (cert, key) or None), QEMU with @target's
-    firmware on a TAP there, wireboot's shell reached; then @body(con) returns the PASS
-    detail. Prints PASS/FAIL imgfw/@name."""
-    tmp = tempfile.mkdtemp(prefix="wireboot-imgfw-")
-    log = os.path.join(logdir, "imgfw-%s.log" % name)
-    con = None
-    try:
-        with Lab("wbi") as lab:
-            ns = lab.netns("fw")
-            tap = "wbi%d" % (os.getpid() % 10000)
-            lab.tap_in_ns(ns, tap, "10.77.0.1/24")
-            lab.dnsmasq(ns, tap, DNSMASQ)
-            lab.chronyd(ns, "10.77.0.1", "10.77.0.0/24")
-            www = os.path.join(lab.dir, "www")
-            os.makedirs(www)
-            tls = serve(lab, www)
-            weblab.nginx(lab, www, "10.77.0.1", 80, 443 if tls else None, *(tls or (None, None)), ns=ns,
-                         extra=nginx_extra)
-            argv, steps, arch, firmware = smoke.TARGETS[target](
-                tmp, "tap,id=n0,ifname=%s,script=no,downscript=no" % tap)
-            con = QemuConsole(["ip", "netns", "exec", ns] + argv, log)
-            smoke.start_from_uboot(con, steps)
-            con.expect(r"wireboot> ", smoke.BOOT_TIMEOUT)
-            con.send("dhcp\r")
-            con.expect(r"DHCP net0 .*ok", TIMEOUT)
-            con.expect(r"wireboot> ", TIMEOUT)
-            print("PASS imgfw/%s (%s, %.1f s in all)" % (name, body(con), con.elapsed()), flush=True)
-            return True
-    except (ConsoleTimeout, AssertionError, subprocess.CalledProcessError) as e:
-        print("FAIL imgfw/%s: %s (log: %s)" % (name, e, log), flush=True)
-        return False
-    finally:
-        if con:
-            con.close()
-        shutil.rmtree(tmp, ignore_errors=True)
+def web(serve, nginx_extra=""):
+    """A setup for fwlab.session: nginx on 10.77.0.1 serving what @serve(lab, ns, www) put in
+    www, over HTTPS too when @serve returns a (certificate chain, key) pair."""
+    def setup(lab, ns):
+        www = os.path.join(lab.dir, "www")
+        os.makedirs(www)
+        tls = serve(lab, ns, www)
+        weblab.nginx(lab, www, "10.77.0.1", 80, 443 if tls else None, *(tls or (None, None)), ns=ns,
+                     extra=nginx_extra)
+    return setup
 
 
 def run_chain(name, logdir):
@@ -109,8 +80,9 @@ def run_chain(name, logdir):
     download of a few MiB checked by SHA-256; a file: read from wireboot's own volume."""
     digest = {}
 
-    def serve(lab, www):
+    def serve(lab, ns, www):
         digest["big"] = random_file(os.path.join(www, "big.bin"), 4 << 20)
+        lab.chronyd(ns, "10.77.0.1", "10.77.0.0/24")
         pki = weblab.Pki(lab.dir)
         shutil.copy(pki.root, os.path.join(www, "ca.pem"))
         shutil.copy(os.path.join(smoke.ROOT, "build", ARCH_DIR[name], "marker.efi"), www)
@@ -146,13 +118,13 @@ def run_chain(name, logdir):
         con.expect(r"wireboot> ", TIMEOUT)
         return "https script + EFI program in %.1f s, 4 MiB over a redirect in %.1f s, file: ok" % (took, big_s)
 
-    return session(name, name, logdir, serve, body,
-                   nginx_extra="location = /old-big.bin { return 301 /big.bin; }")
+    return fwlab.session("imgfw/" + name, name, logdir, web(serve, "location = /old-big.bin { return 301 /big.bin; }"),
+                         body)
 
 
 def run_linux(logdir):
     """kernel + initrd + boot of Debian's kernel under U-Boot x86_64."""
-    def serve(lab, www):
+    def serve(lab, ns, www):
         vmlinuz, _ = linux_guest.prepare(os.path.join(smoke.ROOT, "build", "bench-cache", "linux-guest"))
         shutil.copy(vmlinuz, os.path.join(www, "vmlinuz"))
         marker_initrd(os.path.join(www, "initrd.cpio"))
@@ -170,7 +142,7 @@ def run_linux(logdir):
         return "the kernel found the initrd and its command line; %.1f s from boot to /init" % (
             con.elapsed() - start)
 
-    return session("linux-uboot-x64", "uboot-x64", logdir, serve, body)
+    return fwlab.session("imgfw/linux-uboot-x64", "uboot-x64", logdir, web(serve), body)
 
 
 def main():

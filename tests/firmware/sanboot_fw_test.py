@@ -18,19 +18,18 @@ import os
 import shutil
 import subprocess
 import sys
-import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(os.path.dirname(HERE), "integration"))
 sys.path.insert(0, os.path.join(os.path.dirname(HERE), "tools"))
+import fwlab  # noqa: E402
 import smoke  # noqa: E402
-from net_fw_test import DNSMASQ  # noqa: E402
-from netlab import Lab, Tgtd  # noqa: E402
-from qemu_console import ConsoleTimeout, QemuConsole  # noqa: E402
+from netlab import Tgtd  # noqa: E402
+from qemu_console import ConsoleTimeout  # noqa: E402
 import mklun  # noqa: E402
 
-TIMEOUT = 120
+TIMEOUT = fwlab.TIMEOUT
 IQN = "iqn.2026-11.test:sanboot"
 ARCH = {"uboot-x64": ("efi-x64", "BOOTX64.EFI", "grubx64.efi"),
         "uboot-aa64": ("efi-aa64", "BOOTAA64.EFI", "grubaa64.efi")}
@@ -52,66 +51,52 @@ def esp_lun(path, efi, removable, distro):
     os.unlink(fat)
 
 
+def tgtd(luns, incoming=None, outgoing=None):
+    """A setup for fwlab.session: tgtd on 10.77.0.1:3260 with target IQN and @luns, built
+    by luns(lab) as [(lun, path, None)]."""
+    def setup(lab, ns):
+        t = Tgtd(lab, "10.77.0.1:3260", 20000 + os.getpid() % 1000, ns=ns)
+        t.start()
+        lab.procs.append(t)
+        t.target(1, IQN, luns(lab), incoming, outgoing)
+    return setup
+
+
 def run(name, logdir):
+    """The marker program from an ESP on a tgtd LUN, then the error cases, in one VM."""
     arch_dir, removable, distro = ARCH[name]
-    tmp = tempfile.mkdtemp(prefix="wireboot-sanbootfw-")
-    log = os.path.join(logdir, "sanbootfw-%s.log" % name)
-    con = None
-    ok = True
-    try:
-        with Lab("wbs") as lab:
-            ns = lab.netns("fw")
-            tap = "wbs%d" % (os.getpid() % 10000)
-            lab.tap_in_ns(ns, tap, "10.77.0.1/24")
-            lab.dnsmasq(ns, tap, DNSMASQ)
-            lun = os.path.join(lab.dir, "esp.img")
-            esp_lun(lun, os.path.join(smoke.ROOT, "build", arch_dir, "marker.efi"), removable, distro)
-            blank = os.path.join(lab.dir, "blank.img")
-            subprocess.run(["truncate", "-s", "16M", blank], check=True)
-            t = Tgtd(lab, "10.77.0.1:3260", 20000 + os.getpid() % 1000, ns=ns)
-            t.start()
-            lab.procs.append(t)
-            t.target(1, IQN, [(1, lun, None), (2, blank, None)])
-            argv, steps, arch, firmware = smoke.TARGETS[name](
-                tmp, "tap,id=n0,ifname=%s,script=no,downscript=no" % tap)
-            con = QemuConsole(["ip", "netns", "exec", ns] + argv, log)
-            smoke.start_from_uboot(con, steps)
-            con.expect(r"wireboot> ", smoke.BOOT_TIMEOUT)
-            con.send("dhcp\r")
-            con.expect(r"DHCP net0 .*ok", TIMEOUT)
-            con.expect(r"wireboot> ", TIMEOUT)
-            uri = "iscsi:10.77.0.1::::%s" % IQN
-            cases = [
-                ("removable-path", "sanboot %s" % uri.replace("::::", ":::1:"),
-                 [r"SAN drive 0x80", r"wireboot-marker: \[\]"]),
-                ("filename", "sanboot --filename \\EFI\\debian\\%s %s" % (distro, uri.replace("::::", ":::1:")),
-                 [r"wireboot-marker: \[\]"]),
-                ("missing-file-hint", "sanboot --filename \\EFI\\nothere.efi %s" % uri.replace("::::", ":::1:"),
-                 [r"sanboot: no file \\EFI\\nothere\.efi on drive 0x80", r"Error 0x0107"]),
-                ("no-filesystem", "sanboot %s" % uri.replace("::::", ":::2:"),
-                 [r"no file system it can read on drive 0x80", r"Error 0x0d2f"]),
-            ]
-            for case, cmd, replies in cases:
-                start = con.elapsed()
-                try:
-                    con.send(cmd + "\r")
-                    for reply in replies:
-                        con.expect(reply, TIMEOUT)
-                    con.expect(r"wireboot> ", TIMEOUT)
-                    # sanboot without --keep gives the drive back: the next case hooks 0x80 again
-                    print("PASS sanbootfw/%s/%s (%.1f s)" % (name, case, con.elapsed() - start), flush=True)
-                except (ConsoleTimeout, AssertionError) as e:
-                    ok = False
-                    print("FAIL sanbootfw/%s/%s: %s (log: %s)" % (name, case, e, log), flush=True)
-                    break
-            return ok
-    except (ConsoleTimeout, AssertionError, subprocess.CalledProcessError) as e:
-        print("FAIL sanbootfw/%s: %s (log: %s)" % (name, e, log), flush=True)
-        return False
-    finally:
-        if con:
-            con.close()
-        shutil.rmtree(tmp, ignore_errors=True)
+
+    def luns(lab):
+        lun = os.path.join(lab.dir, "esp.img")
+        esp_lun(lun, os.path.join(smoke.ROOT, "build", arch_dir, "marker.efi"), removable, distro)
+        blank = os.path.join(lab.dir, "blank.img")
+        subprocess.run(["truncate", "-s", "16M", blank], check=True)
+        return [(1, lun, None), (2, blank, None)]
+
+    def body(con):
+        lun1, lun2 = "iscsi:10.77.0.1:::1:" + IQN, "iscsi:10.77.0.1:::2:" + IQN
+        cases = [
+            ("removable-path", "sanboot " + lun1, [r"SAN drive 0x80", r"wireboot-marker: \[\]"]),
+            ("filename", "sanboot --filename \\EFI\\debian\\%s %s" % (distro, lun1), [r"wireboot-marker: \[\]"]),
+            ("missing-file-hint", "sanboot --filename \\EFI\\nothere.efi " + lun1,
+             [r"sanboot: no file \\EFI\\nothere\.efi on drive 0x80", r"Error 0x0107"]),
+            ("no-filesystem", "sanboot " + lun2, [r"no file system it can read on drive 0x80", r"Error 0x0d2f"]),
+        ]
+        for case, cmd, replies in cases:
+            start = con.elapsed()
+            try:
+                con.send(cmd + "\r")
+                for reply in replies:
+                    con.expect(reply, TIMEOUT)
+                con.expect(r"wireboot> ", TIMEOUT)
+                # sanboot without --keep gives the drive back: the next case hooks 0x80 again
+                print("PASS sanbootfw/%s/%s (%.1f s)" % (name, case, con.elapsed() - start), flush=True)
+            except (ConsoleTimeout, AssertionError) as e:
+                print("FAIL sanbootfw/%s/%s: %s" % (name, case, e), flush=True)
+                return False
+        return True
+
+    return fwlab.session("sanbootfw/" + name, name, logdir, tgtd(luns), body)
 
 
 FWD = ("demo-initiator", "demo-forward-secret-1")
@@ -122,55 +107,33 @@ def run_linux(name, logdir):
     """sanboot of the demo LUN with mutual CHAP, through GRUB to Linux's /init; on OVMF the
     kernel must also find the iBFT describing the session."""
     target, arch = {"linux-uboot-aa64": ("uboot-aa64", "aa64"), "linux-ovmf-x64": ("ovmf-x64", "x64")}[name]
-    tmp = tempfile.mkdtemp(prefix="wireboot-sanbootfw-")
-    log = os.path.join(logdir, "sanbootfw-%s.log" % name)
-    con = None
-    try:
-        info = mklun.info(arch)
-        image = mklun.build(arch)
-        with Lab("wbl") as lab:
-            ns = lab.netns("fw")
-            tap = "wbl%d" % (os.getpid() % 10000)
-            lab.tap_in_ns(ns, tap, "10.77.0.1/24")
-            lab.dnsmasq(ns, tap, DNSMASQ)
-            lun = os.path.join(lab.dir, "demo.img")
-            shutil.copy(image, lun)  # the target writes nothing, but the cache must stay pristine
-            t = Tgtd(lab, "10.77.0.1:3260", 20000 + os.getpid() % 1000, ns=ns)
-            t.start()
-            lab.procs.append(t)
-            t.target(1, IQN, [(1, lun, None)], incoming=FWD, outgoing=REV)
-            argv, steps, _, firmware = smoke.TARGETS[target](
-                tmp, "tap,id=n0,ifname=%s,script=no,downscript=no" % tap)
-            con = QemuConsole(["ip", "netns", "exec", ns] + argv, log)
-            if firmware == "uboot":
-                smoke.start_from_uboot(con, steps)
-            con.expect(r"wireboot> ", smoke.BOOT_TIMEOUT)
-            con.send("dhcp ; set initiator-iqn iqn.2026-11.test:client ; set username %s ; set password %s ; set reverse-username %s ; "
-                     "set reverse-password %s\r" % (FWD + REV))
-            con.expect(r"DHCP net0 .*ok", TIMEOUT)
-            con.expect(r"wireboot> ", TIMEOUT)
-            start = con.elapsed()
-            con.send("sanboot iscsi:10.77.0.1:::1:%s\r" % IQN)
-            con.expect(r"SAN drive 0x80", TIMEOUT)
-            con.expect(info["grub_line"], TIMEOUT)
-            grub = con.elapsed() - start
-            con.expect(info["marker"], 300)
-            linux = con.elapsed() - start
-            con.expect(r"cmdline: [^\r\n]*wireboot\.demo=1", TIMEOUT)  # GRUB's arguments arrived
-            if firmware == "ovmf":  # EDK2 publishes ACPI tables: the OS sees the session
-                con.expect(r"ibft target0/target-name: %s" % IQN, TIMEOUT)
-                con.expect(r"ibft target0/ip-addr: 10\.77\.0\.1", TIMEOUT)
-                con.expect(r"ibft initiator/initiator-name: iqn\.2026-11\.test:client", TIMEOUT)
-            print("PASS sanbootfw/%s (GRUB %.1f s and Linux's /init %.1f s after sanboot, %.1f s in all)"
-                  % (name, grub, linux, con.elapsed()), flush=True)
-            return True
-    except (ConsoleTimeout, AssertionError, subprocess.CalledProcessError) as e:
-        print("FAIL sanbootfw/%s: %s (log: %s)" % (name, e, log), flush=True)
-        return False
-    finally:
-        if con:
-            con.close()
-        shutil.rmtree(tmp, ignore_errors=True)
+    info = mklun.info(arch)
+    image = mklun.build(arch)
+
+    def luns(lab):
+        lun = os.path.join(lab.dir, "demo.img")
+        shutil.copy(image, lun)  # the target writes nothing, but the cache must stay pristine
+        return [(1, lun, None)]
+
+    def body(con):
+        con.send("set initiator-iqn iqn.2026-11.test:client ; set username %s ; set password %s ; "
+                 "set reverse-username %s ; set reverse-password %s\r" % (FWD + REV))
+        con.expect(r"wireboot> ", TIMEOUT)
+        start = con.elapsed()
+        con.send("sanboot iscsi:10.77.0.1:::1:%s\r" % IQN)
+        con.expect(r"SAN drive 0x80", TIMEOUT)
+        con.expect(info["grub_line"], TIMEOUT)
+        grub = con.elapsed() - start
+        con.expect(info["marker"], 300)
+        linux = con.elapsed() - start
+        con.expect(r"cmdline: [^\r\n]*wireboot\.demo=1", TIMEOUT)  # GRUB's arguments arrived
+        if target.startswith("ovmf"):  # EDK2 publishes ACPI tables: the OS sees the session
+            con.expect(r"ibft target0/target-name: %s" % IQN, TIMEOUT)
+            con.expect(r"ibft target0/ip-addr: 10\.77\.0\.1", TIMEOUT)
+            con.expect(r"ibft initiator/initiator-name: iqn\.2026-11\.test:client", TIMEOUT)
+        return "GRUB %.1f s and Linux's /init %.1f s after sanboot" % (grub, linux)
+
+    return fwlab.session("sanbootfw/" + name, target, logdir, tgtd(luns, FWD, REV), body)
 
 
 def main():

@@ -143,6 +143,13 @@ struct platform {
 	 */
 	int (*disk_boot)(const struct platform *p, void *handle, const char *filename);
 	/**
+	 * Call the exported disk's Block I/O the way the firmware's drivers do, with good and bad
+	 * parameters, and report each check through @report (name, passed, what happened).
+	 * Writes one block and restores it. Returns 0 when every check passed, else -WBE_IO.
+	 */
+	int (*disk_selftest)(const struct platform *p, void *handle,
+			     void (*report)(void *ctx, const char *check, bool passed, const char *detail), void *ctx);
+	/**
 	 * Publish the ACPI table in @len bytes of @table (the iBFT), replacing one published
 	 * before. -WBE_NOTSUP where the firmware has no way to (U-Boot: no ACPI table protocol).
 	 * NULL on the host.

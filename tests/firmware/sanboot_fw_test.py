@@ -76,6 +76,8 @@ def run(name, logdir):
     def body(con):
         lun1, lun2 = "iscsi:10.77.0.1:::1:" + IQN, "iscsi:10.77.0.1:::2:" + IQN
         cases = [
+            ("block-io-conformance", "sanhook %s ; blkcheck ; sanunhook" % lun1,
+             [r"blkcheck: drive 0x80 conforms"]),
             ("removable-path", "sanboot " + lun1, [r"SAN drive 0x80", r"wireboot-marker: \[\]"]),
             ("filename", "sanboot --filename \\EFI\\debian\\%s %s" % (distro, lun1), [r"wireboot-marker: \[\]"]),
             ("missing-file-hint", "sanboot --filename \\EFI\\nothere.efi " + lun1,

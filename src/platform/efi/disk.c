@@ -13,6 +13,7 @@
 #include "efi_platform.h"
 #include "efi_status.h"
 #include "wireboot/errors.h"
+#include "wireboot/format.h"
 #include "wireboot/malloc.h"
 #include "wireboot/netdev.h"
 
@@ -277,4 +278,74 @@ int efi_disk_boot(const struct platform *p, void *handle, const char *filename)
 	if (handles)
 		efi->bs->FreePool(handles);
 	return rc;
+}
+
+/* ---- conformance self-test: our Block I/O called through the firmware's protocol lookup ---- */
+
+struct check_ctx {
+	void (*report)(void *ctx, const char *check, bool passed, const char *detail);
+	void *ctx;
+	bool all_passed;
+};
+
+static void expect_status(struct check_ctx *c, const char *check, EFI_STATUS got, EFI_STATUS want)
+{
+	char detail[64];
+	wb_snprintf(detail, sizeof(detail), "status 0x%llx (want 0x%llx)", (unsigned long long)got,
+		    (unsigned long long)want);
+	c->report(c->ctx, check, got == want, detail);
+	c->all_passed &= got == want;
+}
+
+int efi_disk_selftest(const struct platform *p, void *handle,
+		      void (*report)(void *ctx, const char *check, bool passed, const char *detail), void *ctx)
+{
+	struct efi_platform *efi = efi_of(p);
+	struct efi_disk *d = handle;
+	EFI_GUID bio_guid = EFI_BLOCK_IO_PROTOCOL_GUID;
+	EFI_BLOCK_IO_PROTOCOL *bio;
+	struct check_ctx c = {report, ctx, true};
+	/* what a driver gets: the interface the firmware hands out for the handle */
+	EFI_STATUS status = efi->bs->HandleProtocol(d->handle, &bio_guid, (void **)&bio);
+	expect_status(&c, "HandleProtocol(BlockIo)", status, EFI_SUCCESS);
+	if (EFI_ERROR(status))
+		return -WBE_IO;
+	UINT32 bs = bio->Media->BlockSize, id = bio->Media->MediaId;
+	EFI_LBA last = bio->Media->LastBlock;
+	uint8_t *buf = wb_malloc(2 * (size_t)bs), *saved = wb_malloc(bs);
+	if (!buf || !saved) {
+		wb_free(buf);
+		wb_free(saved);
+		return -WBE_NOMEM;
+	}
+	expect_status(&c, "read one block", bio->ReadBlocks(bio, id, 0, bs, buf), EFI_SUCCESS);
+	expect_status(&c, "read the last block", bio->ReadBlocks(bio, id, last, bs, buf), EFI_SUCCESS);
+	expect_status(&c, "read 0 bytes", bio->ReadBlocks(bio, id, 0, 0, buf), EFI_SUCCESS);
+	expect_status(&c, "size not a multiple of the block size", bio->ReadBlocks(bio, id, 0, bs + 1, buf),
+		      EFI_BAD_BUFFER_SIZE);
+	expect_status(&c, "LBA past the end", bio->ReadBlocks(bio, id, last + 1, bs, buf), EFI_INVALID_PARAMETER);
+	expect_status(&c, "request running past the end", bio->ReadBlocks(bio, id, last, 2 * (UINTN)bs, buf),
+		      EFI_INVALID_PARAMETER);
+	expect_status(&c, "NULL buffer", bio->ReadBlocks(bio, id, 0, bs, NULL), EFI_INVALID_PARAMETER);
+	expect_status(&c, "wrong MediaId", bio->ReadBlocks(bio, id + 1, 0, bs, buf), EFI_MEDIA_CHANGED);
+	expect_status(&c, "write with wrong MediaId", bio->WriteBlocks(bio, id + 1, 0, bs, buf), EFI_MEDIA_CHANGED);
+	expect_status(&c, "write past the end", bio->WriteBlocks(bio, id, last + 1, bs, buf), EFI_INVALID_PARAMETER);
+	/* write round trip on the last block, which is then restored */
+	EFI_STATUS rs = bio->ReadBlocks(bio, id, last, bs, saved);
+	expect_status(&c, "save the last block", rs, EFI_SUCCESS);
+	if (!EFI_ERROR(rs)) {
+		for (UINT32 i = 0; i < bs; i++)
+			buf[i] = (uint8_t)(i * 7 + 13);
+		expect_status(&c, "write a pattern", bio->WriteBlocks(bio, id, last, bs, buf), EFI_SUCCESS);
+		expect_status(&c, "flush", bio->FlushBlocks(bio), EFI_SUCCESS);
+		memset(buf + bs, 0, bs);
+		expect_status(&c, "read it back", bio->ReadBlocks(bio, id, last, bs, buf + bs), EFI_SUCCESS);
+		bool same = memcmp(buf, buf + bs, bs) == 0;
+		c.report(c.ctx, "pattern read back unchanged", same, same ? "identical" : "differs");
+		c.all_passed &= same;
+		expect_status(&c, "restore the block", bio->WriteBlocks(bio, id, last, bs, saved), EFI_SUCCESS);
+	}
+	wb_free(buf);
+	wb_free(saved);
+	return c.all_passed ? 0 : -WBE_IO;
 }

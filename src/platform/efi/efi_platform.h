@@ -56,6 +56,8 @@ EFI_DEVICE_PATH_PROTOCOL *efi_snp_device_path(struct netdev *dev);
 int efi_disk_export(const struct platform *p, const struct platform_disk *disk, void **handle);
 void efi_disk_remove(const struct platform *p, void *handle);
 int efi_disk_boot(const struct platform *p, void *handle, const char *filename);
+int efi_disk_selftest(const struct platform *p, void *handle,
+		      void (*report)(void *ctx, const char *check, bool passed, const char *detail), void *ctx);
 /** efi_install_acpi_table() - struct platform's install_acpi_table (acpi.c). */
 int efi_install_acpi_table(const struct platform *p, const void *table, size_t len);
 /** efi_read_file() - struct platform's read_file: the volume wireboot was loaded from. */

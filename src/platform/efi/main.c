@@ -89,6 +89,7 @@ EFI_STATUS EFIAPI efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 		.disk_export = efi_disk_export,
 		.disk_remove = efi_disk_remove,
 		.disk_boot = efi_disk_boot,
+		.disk_selftest = efi_disk_selftest,
 		.install_acpi_table = efi_install_acpi_table,
 		.probe_devices = efi_snp_probe,
 		.remove_devices = efi_snp_remove,

@@ -406,3 +406,34 @@ static int sanboot_exec(struct system *sys, int argc, char **argv)
 		san_unhook(sys, d);
 	return rc;
 }
+
+static int blkcheck_exec(struct system *sys, int argc, char **argv);
+const struct command cmd_blkcheck = {"blkcheck", "blkcheck [--drive N]",
+				     "Check a SAN drive's firmware disk (Block I/O) with good and bad requests",
+				     blkcheck_exec};
+WB_REGISTER(commands, cmd_blkcheck);
+
+static void report_check(void *ctx, const char *check, bool passed, const char *detail)
+{
+	struct system *sys = ctx;
+	console_printf(&sys->console, "blkcheck: %-40s %s (%s)\n", check, passed ? "ok" : "FAILED", detail);
+}
+
+static int blkcheck_exec(struct system *sys, int argc, char **argv)
+{
+	static const struct option_spec specs[] = {{"drive", 'd', OPTION_VALUE}};
+	struct parsed_options opts;
+	int rc = options_parse(sys, &cmd_blkcheck, specs, 1, argc, argv, 0, 0, &opts);
+	if (rc || opts.help)
+		return rc;
+	struct san_drive *d = drive_option(sys, "blkcheck", &opts, 0, &rc);
+	if (!d)
+		return rc;
+	if (!sys->platform->disk_selftest || !d->export_handle) {
+		console_puts(&sys->console, "blkcheck: the drive is not a firmware disk here (EFI only)\n");
+		return -WBE_NOTSUP;
+	}
+	rc = sys->platform->disk_selftest(sys->platform, d->export_handle, report_check, sys);
+	console_printf(&sys->console, "blkcheck: drive 0x%02x %s\n", d->number, rc ? "has failures" : "conforms");
+	return rc;
+}

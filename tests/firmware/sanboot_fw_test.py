@@ -7,7 +7,8 @@ found at the removable-media path; then a distribution-style path with --filenam
 file with its --filename hint, and a LUN without any file system. After each, wireboot's
 shell must come back (no hang). Prints PASS/FAIL per case.
 Then, under U-Boot arm64 (the seed's platform), the whole chain on the demo LUN
-(tests/tools/mklun.py): sanboot with mutual CHAP starts GRUB from the LUN's ESP, GRUB reads
+(tests/tools/mklun.py): a wrong reverse CHAP secret (a target impostor) is refused first, then
+sanboot with mutual CHAP starts GRUB from the LUN's ESP, GRUB reads
 Debian's kernel and initrd through wireboot's Block I/O, and the kernel's /init prints the
 demo marker.
 Under OVMF x86_64 the same chain, and there Linux must also find the iBFT wireboot published
@@ -118,8 +119,14 @@ def run_linux(name, logdir):
         return [(1, lun, None)]
 
     def body(con):
+        # a target that cannot prove itself (wrong reverse secret: an impostor) is refused with
+        # its own error, and the shell comes back
         con.send("set initiator-iqn iqn.2026-11.test:client ; set username %s ; set password %s ; "
-                 "set reverse-username %s ; set reverse-password %s\r" % (FWD + REV))
+                 "set reverse-username %s ; set reverse-password not-the-target-secret ; "
+                 "sanboot iscsi:10.77.0.1:::1:%s\r" % (FWD + (REV[0], IQN)))
+        con.expect(r"Error 0x0c15", TIMEOUT)
+        con.expect(r"wireboot> ", TIMEOUT)
+        con.send("set reverse-password %s\r" % REV[1])
         con.expect(r"wireboot> ", TIMEOUT)
         start = con.elapsed()
         con.send("sanboot iscsi:10.77.0.1:::1:%s\r" % IQN)

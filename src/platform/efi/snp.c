@@ -312,11 +312,17 @@ int efi_snp_probe(const struct platform *p, struct system *sys)
 		list_init(&dev->netdev.link);
 		dev->netdev.ops = &snp_ops;
 		dev->netdev.mtu = snp->Mode->MaxPacketSize ? snp->Mode->MaxPacketSize : ETH_MTU;
-		dev->netdev.rx_buffer_frames = 32; /* U-Boot's ring; other firmware buffers at least that */
-		/* U-Boot's virtio-net stops receiving for good once its ring overflows (measured):
-		 * there the window never grows. EDK2's drivers drop the excess and go on, so the
-		 * adaptive window may probe for more. */
-		dev->netdev.rx_window_max_frames = is_uboot(efi) ? 32 : 0;
+		/*
+		 * U-Boot's ring holds 32 frames, and its virtio-net stops receiving for good once the
+		 * ring overflows (measured). A window of 32 full segments leaves no room for anything
+		 * else that arrives between two polls (ARP, a target's NOP-In, a segment split short),
+		 * and when the host is busy the polls come late: a whole GRUB → Linux load then stalled
+		 * every time under load. So on U-Boot the window stays at 24 segments, 8 frames of
+		 * headroom. EDK2's drivers drop the excess and go on, so the adaptive window may probe
+		 * for more there.
+		 */
+		dev->netdev.rx_buffer_frames = is_uboot(efi) ? 24 : 32;
+		dev->netdev.rx_window_max_frames = is_uboot(efi) ? 24 : 0;
 		size_t addr_len = snp->Mode->HwAddressSize;
 		if (addr_len == 0 || addr_len > NETDEV_ADDR_MAX)
 			addr_len = 6;

@@ -11,7 +11,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import weblab  # noqa: E402
-from netlab import expect, free_udp_ports, random_file, run_cases  # noqa: E402
+from netlab import expect, free_tcp_ports, random_file, run_cases  # noqa: E402
 
 
 def serve(lab, files, extra=""):
@@ -22,7 +22,7 @@ def serve(lab, files, extra=""):
         mode = "wb" if isinstance(content, bytes) else "w"
         with open(os.path.join(www, name), mode) as f:
             f.write(content)
-    port = free_udp_ports(1)[0]  # a free number; nginx binds TCP, loopback only
+    port = free_tcp_ports(1)[0]
     weblab.nginx(lab, www, "127.0.0.1", port, extra=extra)
     return "http://127.0.0.1:%d" % port, www
 
@@ -103,7 +103,7 @@ def https_chain_and_downgrade(lab):
     digest = random_file(os.path.join(www, "data.bin"), 1 << 20)
     pki = weblab.Pki(lab.dir)
     cert, key = pki.server("localhost", dns_names=["localhost"])
-    http_port, https_port = free_udp_ports(2)
+    http_port, https_port = free_tcp_ports(2)
     weblab.nginx(lab, www, "127.0.0.1", http_port, https_port, cert, key,
                  extra="location = /down.ipxe { return 302 http://localhost:%d/boot.ipxe; }" % http_port)
     base = "https://localhost:%d" % https_port

@@ -208,9 +208,18 @@ def random_file(path, size):
 
 
 def free_udp_ports(n):
+    return free_ports(n, socket.SOCK_DGRAM)
+
+
+def free_tcp_ports(n):
+    return free_ports(n, socket.SOCK_STREAM)
+
+
+def free_ports(n, kind):
+    """@n port numbers free on 127.0.0.1 for sockets of @kind, at the time of asking."""
     socks, ports = [], []
     for _ in range(n):
-        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        s = socket.socket(socket.AF_INET, kind)
         s.bind(("127.0.0.1", 0))
         socks.append(s)
         ports.append(s.getsockname()[1])

@@ -19,6 +19,9 @@ import sys
 import tempfile
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from netlab import free_tcp_ports  # noqa: E402
+
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 WIREBOOT = os.path.join(ROOT, "build/host-trust/wireboot")
 PLAIN_WIREBOOT = os.path.join(ROOT, "build/host/wireboot")
@@ -36,18 +39,6 @@ def run(argv, cwd=None, check=True, timeout=120):
 def expect(cond, what, out):
     if not cond:
         raise AssertionError("%s; output:\n%s" % (what, out[-3000:]))
-
-
-def free_ports(n):
-    socks, ports = [], []
-    for _ in range(n):
-        s = socket.socket()
-        s.bind(("127.0.0.1", 0))
-        socks.append(s)
-        ports.append(s.getsockname()[1])
-    for s in socks:
-        s.close()
-    return ports
 
 
 class Pki:
@@ -129,7 +120,7 @@ class Setup:
                 f.write(data)
             self.files[host] = hashlib.sha256(data).hexdigest()
         names = ["vhosts", "chacha", "leafonly", "expired", "future", "stranger", "tls13"]
-        self.ports = dict(zip(names, free_ports(len(names))))
+        self.ports = dict(zip(names, free_tcp_ports(len(names))))
         self.start_nginx()
         run(["make", "-C", ROOT, "TRUST=" + pki.path("root.pem"), "build/host-trust/wireboot"], timeout=900)
 

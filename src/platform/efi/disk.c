@@ -59,32 +59,31 @@ static EFI_STATUS check_request(struct efi_disk *d, UINT32 media_id, EFI_LBA lba
 	return EFI_SUCCESS;
 }
 
-static EFI_STATUS EFIAPI disk_read_blocks(EFI_BLOCK_IO_PROTOCOL *this, UINT32 media_id, EFI_LBA lba, UINTN size,
-					  VOID *buf)
+/* ReadBlocks and WriteBlocks: the same checks, then the drive's read or write. */
+static EFI_STATUS transfer(struct efi_disk *d, bool write, UINT32 media_id, EFI_LBA lba, UINTN size, VOID *buf)
 {
-	struct efi_disk *d = disk_of(this);
-	if (size == 0 && !d->boot_services_gone && d->disk && media_id == d->media.MediaId)
-		return EFI_SUCCESS;
-	EFI_STATUS status = check_request(d, media_id, lba, size, buf);
-	if (EFI_ERROR(status))
-		return status;
-	int rc = d->disk->read(d->disk->ctx, lba, size / d->media.BlockSize, buf);
-	return rc ? EFI_DEVICE_ERROR : EFI_SUCCESS;
-}
-
-static EFI_STATUS EFIAPI disk_write_blocks(EFI_BLOCK_IO_PROTOCOL *this, UINT32 media_id, EFI_LBA lba, UINTN size,
-					   VOID *buf)
-{
-	struct efi_disk *d = disk_of(this);
-	if (d->media.ReadOnly)
+	if (write && d->media.ReadOnly)
 		return EFI_WRITE_PROTECTED;
 	if (size == 0 && !d->boot_services_gone && d->disk && media_id == d->media.MediaId)
 		return EFI_SUCCESS;
 	EFI_STATUS status = check_request(d, media_id, lba, size, buf);
 	if (EFI_ERROR(status))
 		return status;
-	int rc = d->disk->write(d->disk->ctx, lba, size / d->media.BlockSize, buf);
+	uint64_t count = size / d->media.BlockSize;
+	int rc = write ? d->disk->write(d->disk->ctx, lba, count, buf) : d->disk->read(d->disk->ctx, lba, count, buf);
 	return rc ? EFI_DEVICE_ERROR : EFI_SUCCESS;
+}
+
+static EFI_STATUS EFIAPI disk_read_blocks(EFI_BLOCK_IO_PROTOCOL *this, UINT32 media_id, EFI_LBA lba, UINTN size,
+					  VOID *buf)
+{
+	return transfer(disk_of(this), false, media_id, lba, size, buf);
+}
+
+static EFI_STATUS EFIAPI disk_write_blocks(EFI_BLOCK_IO_PROTOCOL *this, UINT32 media_id, EFI_LBA lba, UINTN size,
+					   VOID *buf)
+{
+	return transfer(disk_of(this), true, media_id, lba, size, buf);
 }
 
 static EFI_STATUS EFIAPI disk_flush_blocks(EFI_BLOCK_IO_PROTOCOL *this)

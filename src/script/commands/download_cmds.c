@@ -8,6 +8,7 @@
 #include "wireboot/download.h"
 #include "wireboot/errors.h"
 #include "wireboot/malloc.h"
+#include "wireboot/settings.h"
 #include "wireboot/system.h"
 #include "wireboot/uri.h"
 
@@ -86,11 +87,7 @@ static int fetch_exec(struct system *sys, int argc, char **argv)
 		br_sha256_init(&sha);
 		br_sha256_update(&sha, b.data, b.len);
 		br_sha256_out(&sha, digest);
-		for (int i = 0; i < 32; i++) {
-			hex[2 * i] = "0123456789abcdef"[digest[i] >> 4];
-			hex[2 * i + 1] = "0123456789abcdef"[digest[i] & 15];
-		}
-		hex[64] = '\0';
+		setting_type_hexraw.format(digest, sizeof(digest), hex, sizeof(hex));
 		console_printf(&sys->console, "fetch: %llu bytes sha256 %s\n", (unsigned long long)b.len, hex);
 	}
 	wb_free(b.data);

@@ -6,6 +6,7 @@
 #include "wireboot/console.h"
 #include "wireboot/errors.h"
 #include "wireboot/image.h"
+#include "wireboot/settings.h"
 #include "wireboot/system.h"
 #include "wireboot/uri.h"
 
@@ -194,11 +195,7 @@ static void print_sha256(struct system *sys, struct image *image)
 	br_sha256_init(&ctx);
 	br_sha256_update(&ctx, image->data, image->len);
 	br_sha256_out(&ctx, digest);
-	for (int i = 0; i < 32; i++) {
-		hex[2 * i] = "0123456789abcdef"[digest[i] >> 4];
-		hex[2 * i + 1] = "0123456789abcdef"[digest[i] & 15];
-	}
-	hex[64] = '\0';
+	setting_type_hexraw.format(digest, sizeof(digest), hex, sizeof(hex));
 	console_printf(&sys->console, "%s  %s\n", hex, image->name);
 }
 

@@ -5,6 +5,7 @@
 #include "wireboot/malloc.h"
 #include "wireboot/rng.h"
 #include "wireboot/san.h"
+#include "wireboot/settings.h"
 #include "wireboot/system.h"
 
 #include <bearssl.h>
@@ -280,11 +281,7 @@ static int sanhash_exec(struct system *sys, int argc, char **argv)
 	uint8_t digest[32];
 	br_sha256_out(&sha, digest);
 	char hex[65];
-	for (int i = 0; i < 32; i++) {
-		hex[2 * i] = "0123456789abcdef"[digest[i] >> 4];
-		hex[2 * i + 1] = "0123456789abcdef"[digest[i] & 15];
-	}
-	hex[64] = '\0';
+	setting_type_hexraw.format(digest, sizeof(digest), hex, sizeof(hex));
 	uint64_t ns = loop_now(&sys->loop) - start, bytes = count * d->block_size;
 	uint64_t kbps = ns / 1000 ? bytes * 1000 / (ns / 1000) : 0;
 	console_printf(&sys->console, "sanhash: %llu bytes in %llu ms (%llu.%03llu MB/s) sha256 %s (%llu reconnects)\n",

@@ -10,6 +10,7 @@
 #include "wireboot/errors.h"
 #include "wireboot/net.h"
 #include "wireboot/stream.h"
+#include "wireboot/settings.h"
 #include "wireboot/system.h"
 #include "wireboot/tcp.h"
 #include "wireboot/tls.h"
@@ -154,11 +155,7 @@ static int tcpsink_exec(struct system *sys, int argc, char **argv)
 	uint8_t digest[32];
 	br_sha256_out(&k.sha, digest);
 	char hex[65];
-	for (int i = 0; i < 32; i++) {
-		hex[2 * i] = "0123456789abcdef"[digest[i] >> 4];
-		hex[2 * i + 1] = "0123456789abcdef"[digest[i] & 15];
-	}
-	hex[64] = '\0';
+	setting_type_hexraw.format(digest, sizeof(digest), hex, sizeof(hex));
 	uint64_t kbps = ns ? k.bytes * 1000000ULL / (ns / 1000 ? ns / 1000 : 1) / 1000 : 0;
 	console_printf(&sys->console, "tcpsink: %llu bytes in %llu ms (%llu.%03llu MB/s) sha256 %s\n",
 		       (unsigned long long)k.bytes, (unsigned long long)(ns / NS_PER_MS),

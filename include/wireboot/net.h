@@ -114,7 +114,8 @@ extern const uint8_t eth_broadcast[6];
 /**
  * vlan_create() - a software VLAN device "<parent>-<tag>" on @parent: frames it sends are
  * tagged with @tag (1..4094) and @priority (0..7), tagged frames received on the parent are
- * delivered to it. Returns 0 and *@out, -WBE_RANGE, -WBE_EXIST, -WBE_NOMEM.
+ * delivered to it. Its MTU is the parent's, 4 bytes less when the parent has vlan_tag_in_mtu.
+ * Returns 0 and *@out, -WBE_RANGE, -WBE_EXIST, -WBE_NOMEM.
  */
 int vlan_create(struct net *net, struct netdev *parent, unsigned tag, unsigned priority, struct netdev **out);
 /** vlan_destroy() - unregister and free a device made by vlan_create(); -WBE_INVAL otherwise. */

@@ -72,6 +72,14 @@ struct netdev {
 	 * receiving for good once its ring overflows (measured), so it must never be risked.
 	 */
 	unsigned rx_window_max_frames;
+	/*
+	 * The device carries no frame longer than an untagged one of mtu bytes, so an 802.1Q
+	 * tag must come out of the payload: VLAN devices on it get mtu - 4. Firmware NICs are
+	 * like that (UEFI promises SNP frames of MediaHeaderSize + MaxPacketSize bytes, and
+	 * U-Boot's virtio-net receive buffers hold exactly 1514; a tagged full-size frame is
+	 * dropped before anyone sees it).
+	 */
+	bool vlan_tag_in_mtu;
 	/* 802.1Q: a VLAN device sends through its parent with this tag (0: not a VLAN device) */
 	struct netdev *vlan_parent;
 	uint16_t vlan_tag;

@@ -99,6 +99,7 @@ struct tcp_conn {
 	uint8_t rcv_wscale; /* RCV_WSCALE once the peer sent a window scale option, else 0 */
 	bool ts_ok, sack_ok;
 	uint16_t mss;
+	uint16_t mss_limit; /* the route's interface MTU less the IPv4 and TCP headers */
 	uint32_t cwnd, ssthresh;
 	unsigned dupacks;
 	bool in_recovery;
@@ -221,10 +222,9 @@ static size_t write_options(struct tcp_conn *c, uint8_t *p, uint8_t flags)
 {
 	size_t n = 0;
 	if (flags & TCP_SYN) {
-		uint16_t mss = ETH_MTU - IPV4_HLEN - TCP_HLEN;
-		p[n++] = 2; /* MSS */
+		p[n++] = 2; /* MSS, RFC 9293 §3.7.1: what our interface's MTU lets the peer send */
 		p[n++] = 4;
-		put_be16(p + n, mss);
+		put_be16(p + n, c->mss_limit);
 		n += 2;
 		p[n++] = 1; /* NOP */
 		p[n++] = 3; /* window scale */
@@ -893,8 +893,8 @@ static void segment_arrives(struct tcp_conn *c, struct iobuf *iob, const uint8_t
 		c->snd_nxt = seq_max(c->snd_nxt, ack);
 		c->snd_max = c->snd_nxt;
 		c->mss = o->has_mss && o->mss >= 64 ? o->mss : DEFAULT_MSS;
-		if (c->mss > ETH_MTU - IPV4_HLEN - TCP_HLEN)
-			c->mss = ETH_MTU - IPV4_HLEN - TCP_HLEN;
+		if (c->mss > c->mss_limit)
+			c->mss = c->mss_limit;
 		c->ts_ok = o->has_ts;
 		if (c->ts_ok) {
 			c->ts_recent = o->tsval;
@@ -1274,6 +1274,10 @@ int tcp_connect(struct net *net, uint32_t dst, uint16_t port, struct stream **ou
 	rng_bytes(net->rng, &c->iss, sizeof(c->iss));
 	c->snd_una = c->snd_nxt = c->snd_max = c->iss;
 	c->mss = DEFAULT_MSS;
+	size_t mtu = r->dev->mtu < ETH_MTU ? r->dev->mtu : ETH_MTU;
+	if (mtu < 576) /* RFC 791: every IPv4 host takes 576-byte datagrams */
+		mtu = 576;
+	c->mss_limit = (uint16_t)(mtu - IPV4_HLEN - TCP_HLEN);
 	c->rto_ns = RTO_INITIAL_NS;
 	c->window_floor = c->window_cap = c->window_max = 0xffff;
 	c->state = TCP_SYN_SENT;

@@ -51,8 +51,10 @@ int vlan_create(struct net *net, struct netdev *parent, unsigned tag, unsigned p
 	dev->vlan_parent = parent;
 	dev->vlan_tag = (uint16_t)tag;
 	dev->vlan_priority = (uint8_t)priority;
-	dev->mtu = parent->mtu;
+	dev->mtu = parent->vlan_tag_in_mtu ? parent->mtu - VLAN_HLEN : parent->mtu;
+	/* the frames travel through the parent's buffers: its limits are the VLAN's */
 	dev->rx_buffer_frames = parent->rx_buffer_frames;
+	dev->rx_window_max_frames = parent->rx_window_max_frames;
 	list_init(&dev->link);
 	int rc = netdev_register(net, dev);
 	if (rc) {

@@ -369,18 +369,25 @@ TEST(net_vlan_mtu_follows_parent)
 	netdev_unregister(&f.devs[0].dev);
 	f.devs[0].dev.mtu = 1400;
 	f.devs[0].dev.rx_buffer_frames = 8;
+	f.devs[0].dev.rx_window_max_frames = 6;
 	REQUIRE(netdev_register(&f.net, &f.devs[0].dev) == 0);
 	struct netdev *vlan = NULL;
 	REQUIRE(vlan_create(&f.net, &f.devs[0].dev, 4094, 7, &vlan) == 0);
 	CHECK_STR(vlan->name, "net0-4094");
 	CHECK_INT(vlan->mtu, 1400);
 	CHECK_INT(vlan->rx_buffer_frames, 8);
+	CHECK_INT(vlan->rx_window_max_frames, 6); /* U-Boot's ring must not overflow on a VLAN either */
 	/* opening the VLAN device opens its parent */
 	netdev_close(&f.devs[0].dev);
 	REQUIRE(netdev_open(vlan) == 0);
 	CHECK(f.devs[0].dev.is_open);
 	vlan_destroy_all_on(&f.net, &f.devs[0].dev);
 	CHECK(netdev_find(&f.net, "net0-4094") == NULL);
+	/* a firmware NIC carries no frame longer than an untagged one: the tag costs payload */
+	f.devs[0].dev.vlan_tag_in_mtu = true;
+	REQUIRE(vlan_create(&f.net, &f.devs[0].dev, 100, 0, &vlan) == 0);
+	CHECK_INT(vlan->mtu, 1396);
+	vlan_destroy_all_on(&f.net, &f.devs[0].dev);
 	nf_fini(&f);
 }
 

@@ -261,19 +261,21 @@ struct conn_cfg {
 	bool sack, ts;
 	uint16_t wnd;   /* window in the SYN-ACK */
 	unsigned rx_frames; /* 0: default */
+	size_t mtu;         /* the interface's MTU, 0: default (1500) */
 };
 
-static const struct conn_cfg default_cfg = {1460, 7, true, true, 65535, 0};
+static const struct conn_cfg default_cfg = {1460, 7, true, true, 65535, 0, 0};
 
 /* Connects and returns after the SYN (not yet answered). */
-static bool tcpt_connect(struct tcpt *t, unsigned rx_frames, struct seg *syn)
+static bool tcpt_connect(struct tcpt *t, unsigned rx_frames, size_t mtu, struct seg *syn)
 {
 	memset(t, 0, sizeof(*t));
 	if (nf_init(&t->f, 1) != 0)
 		return false;
-	if (rx_frames) {
+	if (rx_frames || mtu) {
 		netdev_unregister(&t->f.devs[0].dev);
 		t->f.devs[0].dev.rx_buffer_frames = rx_frames;
+		t->f.devs[0].dev.mtu = mtu;
 		if (netdev_register(&t->f.net, &t->f.devs[0].dev) || netdev_open(&t->f.devs[0].dev))
 			return false;
 	}
@@ -293,7 +295,7 @@ static bool tcpt_connect(struct tcpt *t, unsigned rx_frames, struct seg *syn)
 static bool tcpt_open(struct tcpt *t, const struct conn_cfg *cfg, struct seg *ack)
 {
 	struct seg syn;
-	if (!tcpt_connect(t, cfg->rx_frames, &syn))
+	if (!tcpt_connect(t, cfg->rx_frames, cfg->mtu, &syn))
 		return false;
 	struct peer_opts o = {.mss = cfg->mss, .ws = cfg->ws, .sack_perm = cfg->sack, .ts = cfg->ts};
 	t->ts = cfg->ts;
@@ -359,7 +361,7 @@ TEST(tcp_syn_carries_options)
 {
 	struct tcpt t;
 	struct seg syn;
-	REQUIRE(tcpt_connect(&t, 0, &syn));
+	REQUIRE(tcpt_connect(&t, 0, 0, &syn));
 	CHECK_INT(stream_state(t.s), STREAM_CONNECTING);
 	CHECK_INT(syn.dport, PEER_PORT);
 	CHECK(syn.sport >= 49152);
@@ -388,6 +390,24 @@ TEST(tcp_syn_carries_options)
 	tcpt_fini(&t);
 }
 
+TEST(tcp_syn_mss_follows_interface_mtu)
+{
+	static const struct {
+		size_t mtu;
+		uint16_t mss;
+	} cases[] = {{0, 1460}, {1496, 1456}, {9000, 1460}, {100, 536}};
+	for (size_t i = 0; i < COUNT(cases); i++) {
+		struct tcpt t;
+		struct seg syn;
+		REQUIRE(tcpt_connect(&t, 0, cases[i].mtu, &syn));
+		CHECK(syn.has_mss);
+		if (syn.mss != cases[i].mss)
+			test_fail(__FILE__, __LINE__, "MTU %zu: SYN's MSS %u, expected %u", cases[i].mtu, syn.mss,
+				  cases[i].mss);
+		tcpt_fini(&t);
+	}
+}
+
 TEST(tcp_handshake_establishes)
 {
 	static const struct {
@@ -396,14 +416,16 @@ TEST(tcp_handshake_establishes)
 		size_t hlen;
 		uint32_t send_mss; /* segment size we use */
 	} cases[] = {
-		{{1460, 7, true, true, 65535, 0}, 32 * 1448 >> 7, 32, 1448},
-		{{1460, 2, true, true, 65535, 0}, 32 * 1448 >> 7, 32, 1448},
-		{{1460, 7, true, true, 65535, 4}, 4 * 1448 >> 7, 32, 1448},
-		{{536, 7, false, true, 65535, 0}, 32 * 524 >> 7, 32, 524},
-		{{1460, -1, true, true, 65535, 0}, 32 * 1448, 32, 1448}, /* no scaling: ours is off too */
-		{{1460, -1, false, false, 65535, 0}, 32 * 1460, 20, 1460},
-		{{0, 7, false, false, 65535, 0}, 32 * 536 >> 7, 20, 536}, /* no MSS: 536 */
-		{{9000, 7, true, true, 65535, 0}, 32 * 1448 >> 7, 32, 1448}, /* capped by our MTU */
+		{{1460, 7, true, true, 65535, 0, 0}, 32 * 1448 >> 7, 32, 1448},
+		{{1460, 2, true, true, 65535, 0, 0}, 32 * 1448 >> 7, 32, 1448},
+		{{1460, 7, true, true, 65535, 4, 0}, 4 * 1448 >> 7, 32, 1448},
+		{{536, 7, false, true, 65535, 0, 0}, 32 * 524 >> 7, 32, 524},
+		{{1460, -1, true, true, 65535, 0, 0}, 32 * 1448, 32, 1448}, /* no scaling: ours is off too */
+		{{1460, -1, false, false, 65535, 0, 0}, 32 * 1460, 20, 1460},
+		{{0, 7, false, false, 65535, 0, 0}, 32 * 536 >> 7, 20, 536}, /* no MSS: 536 */
+		{{9000, 7, true, true, 65535, 0, 0}, 32 * 1448 >> 7, 32, 1448}, /* capped by our MTU */
+		/* a VLAN device on a firmware NIC (MTU 1496): its MTU caps the peer's MSS too */
+		{{1460, 7, true, true, 65535, 0, 1496}, 32 * 1444 >> 7, 32, 1444},
 	};
 	for (size_t i = 0; i < COUNT(cases); i++) {
 		struct tcpt t;
@@ -452,7 +474,7 @@ TEST(tcp_syn_ack_problems)
 {
 	struct tcpt t;
 	struct seg syn, s;
-	REQUIRE(tcpt_connect(&t, 0, &syn));
+	REQUIRE(tcpt_connect(&t, 0, 0, &syn));
 	struct peer_opts o = {.mss = 1460, .ws = -1};
 	/* an ACK of something else: answered by a reset carrying that ACK as its seq */
 	peer_raw(&t, PEER_PORT, t.lport, F_SYN | F_ACK, PEER_ISS, t.iss + 77, 1000, &o, NULL, 0);
@@ -482,7 +504,7 @@ TEST(tcp_syn_timeout)
 {
 	struct tcpt t;
 	struct seg syn, s;
-	REQUIRE(tcpt_connect(&t, 0, &syn));
+	REQUIRE(tcpt_connect(&t, 0, 0, &syn));
 	uint64_t t0 = t.f.tp.now_ns;
 	static const uint64_t expect_at[] = {1, 3, 7, 15, 31, 61}; /* seconds: backoff 1, 2, 4, ... 30 */
 	unsigned n = 0;
@@ -784,7 +806,7 @@ TEST(tcp_write_respects_mss_window_and_cwnd)
 	{
 		struct tcpt t;
 		struct seg s;
-		struct conn_cfg cfg = {1460, 2, true, true, 65535, 0};
+		struct conn_cfg cfg = {1460, 2, true, true, 65535, 0, 0};
 		REQUIRE(tcpt_open(&t, &cfg, &s));
 		t.peer_wnd = 724;
 		peer_ack_now(&t, t.iss + 1);
@@ -806,7 +828,7 @@ TEST(tcp_write_respects_mss_window_and_cwnd)
 	{
 		struct tcpt t;
 		struct seg s;
-		struct conn_cfg cfg = {536, -1, false, false, 2000, 0};
+		struct conn_cfg cfg = {536, -1, false, false, 2000, 0, 0};
 		REQUIRE(tcpt_open(&t, &cfg, &s));
 		static uint8_t buf[5000];
 		fill_pattern(buf, 0, sizeof(buf));

@@ -311,7 +311,14 @@ int efi_snp_probe(const struct platform *p, struct system *sys)
 		list_init(&dev->tx_pending);
 		list_init(&dev->netdev.link);
 		dev->netdev.ops = &snp_ops;
-		dev->netdev.mtu = snp->Mode->MaxPacketSize ? snp->Mode->MaxPacketSize : ETH_MTU;
+		/*
+		 * MaxPacketSize is the largest payload after the media header, but U-Boot reports
+		 * its buffer size there (PKTSIZE, 1522), and its virtio-net receive buffers hold
+		 * 1514-byte frames: so never above Ethernet's 1500, and an 802.1Q tag comes out of it.
+		 */
+		UINT32 max_payload = snp->Mode->MaxPacketSize;
+		dev->netdev.mtu = max_payload >= 576 && max_payload < ETH_MTU ? max_payload : ETH_MTU;
+		dev->netdev.vlan_tag_in_mtu = true;
 		/*
 		 * U-Boot's ring holds 32 frames, and its virtio-net stops receiving for good once the
 		 * ring overflows (measured). A window of 32 full segments leaves no room for anything

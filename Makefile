@@ -6,7 +6,8 @@
 #   make check           every test, ending with "N passed, N failed"
 #   make fuzz            run each fuzz harness for FUZZ_SECONDS (default 30)
 #   make bench           benchmarks with ratios against the reference peers
-#   make demo            boot wireboot under U-Boot in QEMU
+#   make demo            the whole boot chain (HTTPS script, iSCSI on VLAN 100, GRUB, Linux)
+#                        under U-Boot arm64 in QEMU; ARCH=aa64|x64 FIRMWARE=uboot|ovmf
 
 EMBED ?= src/embedded/default.ipxe
 TRUST ?=
@@ -16,6 +17,8 @@ BEARSSL ?= deps/bearssl
 FUZZ_SECONDS ?= 30
 ARCH ?= aa64
 FIRMWARE ?= uboot
+DEMO_EMBED := scripts/demo-embedded.ipxe
+DEMO_CA := build/demo/pki-demo/root.pem
 CLANG ?= clang
 LLD_LINK ?= lld-link
 LLVM_AR ?= llvm-ar
@@ -110,7 +113,25 @@ build/efi-$(1)/libbearssl.a: $(patsubst $(BEARSSL)/src/%.c,build/efi-$(1)/bearss
 	@rm -f $$@
 	@echo "  AR      $$@"
 	$(Q)$(LLVM_AR) rcs $$@ $$^
-build/efi-$(1)/wireboot.efi: $(patsubst %.c,build/efi-$(1)/obj/%.o,$(CORE_SRCS) $(EFI_SRCS) $(EFI_LIBC_SRCS) build/efi-$(1)/gen/registry.c build/efi-$(1)/gen/trust_anchors.c) build/efi-$(1)/libbearssl.a
+EFI_OBJS_$(1) := $(patsubst %.c,build/efi-$(1)/obj/%.o,$(CORE_SRCS) $(EFI_SRCS) $(EFI_LIBC_SRCS) build/efi-$(1)/gen/registry.c)
+build/efi-$(1)/wireboot.efi: $$(EFI_OBJS_$(1)) build/efi-$(1)/obj/build/efi-$(1)/gen/trust_anchors.o build/efi-$(1)/libbearssl.a
+	@echo "  LINK    $$@"
+	$(Q)$(LLD_LINK) $(EFI_LDFLAGS) -machine:$($(1)_MACHINE) -entry:$($(1)_ENTRY) -out:$$@ $$^
+# make demo's wireboot.efi: the same objects but main.o (the demo's embedded script,
+# $(DEMO_EMBED)) and the trust anchors (the demo's CA, made by scripts/demo)
+build/demo-$(1)/gen/embedded_script.h: $(DEMO_EMBED) scripts/embed-script
+	@mkdir -p $$(@D)
+	$(Q)scripts/embed-script $$< $$@
+build/demo-$(1)/gen/trust_anchors.c: $(DEMO_CA) build/tools/trustgen
+	@mkdir -p $$(@D)
+	$(Q)build/tools/trustgen $$@ $(DEMO_CA)
+build/demo-$(1)/main.o: src/platform/efi/main.c build/demo-$(1)/gen/embedded_script.h
+	@echo "  CC      $$@"
+	$(Q)$(CLANG) $($(1)_CFLAGS) $(WARN) -Iinclude -Isrc/platform/efi -Ibuild/demo-$(1)/gen -I$(BEARSSL)/inc \
+		-c $$< -o $$@
+build/demo-$(1)/trust_anchors.o: build/demo-$(1)/gen/trust_anchors.c
+	$(Q)$(CLANG) $($(1)_CFLAGS) $(WARN) -Iinclude -I$(BEARSSL)/inc -c $$< -o $$@
+build/demo-$(1)/wireboot.efi: $$(filter-out %/efi/main.o,$$(EFI_OBJS_$(1))) build/demo-$(1)/main.o build/demo-$(1)/trust_anchors.o build/efi-$(1)/libbearssl.a
 	@echo "  LINK    $$@"
 	$(Q)$(LLD_LINK) $(EFI_LDFLAGS) -machine:$($(1)_MACHINE) -entry:$($(1)_ENTRY) -out:$$@ $$^
 -include $(patsubst %.c,build/efi-$(1)/obj/%.d,$(CORE_SRCS) $(EFI_SRCS) $(EFI_LIBC_SRCS))
@@ -202,7 +223,7 @@ build/tools/stallfs: tests/tools/stallfs.c
 unit: build/test/unit
 	build/test/unit
 
-check: all build/efi-x64/marker.efi build/efi-aa64/marker.efi build/test/unit build/tools/netswitch build/tools/stallfs $(addprefix build/fuzz/,$(FUZZ_HARNESSES))
+check: all build/efi-x64/marker.efi build/efi-aa64/marker.efi build/demo-x64/wireboot.efi build/demo-aa64/wireboot.efi build/test/unit build/tools/netswitch build/tools/stallfs $(addprefix build/fuzz/,$(FUZZ_HARNESSES))
 	python3 tests/run_checks.py
 
 fuzz: $(addprefix build/fuzz/,$(FUZZ_HARNESSES))
@@ -219,7 +240,11 @@ bench: all build/tools/netswitch
 	python3 bench/iscsi_bench.py
 	python3 bench/https_bench.py
 
-demo: build/efi-x64/wireboot.efi build/efi-aa64/wireboot.efi
+# The demo's CA (kept in build/demo/pki-demo, so the demo's wireboot.efi is built once).
+$(DEMO_CA):
+	scripts/demo --make-ca
+
+demo: build/demo-$(ARCH)/wireboot.efi build/tools/netswitch
 	scripts/demo --arch $(ARCH) --firmware $(FIRMWARE)
 
 clean:

@@ -37,6 +37,7 @@ SUITES = [
     ("netfw", [sys.executable, "tests/firmware/net_fw_test.py"]),
     ("imgfw", [sys.executable, "tests/firmware/image_fw_test.py"]),
     ("sanbootfw", [sys.executable, "tests/firmware/sanboot_fw_test.py"]),
+    ("chainfw", [sys.executable, "tests/firmware/chain_fw_test.py"]),
 ] + fuzz_suites()
 
 PASS_RE = re.compile(r"^(PASS|ok) +(\S+)")

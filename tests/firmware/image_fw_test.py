@@ -2,7 +2,8 @@
 """Images on firmware: under U-Boot x86_64 and arm64 in QEMU (NIC on a TAP in a namespace this
 test creates, with dnsmasq, chronyd and a real nginx serving HTTPS with a test CA ->
 intermediate -> server chain), wireboot's shell runs `dhcp`, sets the clock with `ntp`, trusts
-the test root CA with `certadd`, then `chain https://boot.boot.test/boot.ipxe`: that script
+the test root CA with `certadd`; `chain https://10.77.0.1/...` (an address the certificate does
+not name) must fail with the host-name error, then `chain https://boot.boot.test/boot.ipxe`: that script
 `chain`s a tiny EFI program (tests/firmware/marker.c) with a command line, which prints it.
 The marker line with the script's arguments must appear, and wireboot's shell must come back.
 Then a 4 MiB file over HTTPS behind a redirect, and wireboot.efi itself read back through
@@ -76,7 +77,8 @@ def web(serve, nginx_extra=""):
 
 
 def run_chain(name, logdir):
-    """chain https:// of a script that chains the marker EFI program; a redirected HTTPS
+    """chain https:// to a host name the certificate does not name is refused; then chain
+    https:// of a script that chains the marker EFI program; a redirected HTTPS
     download of a few MiB checked by SHA-256; a file: read from wireboot's own volume."""
     digest = {}
 
@@ -97,6 +99,11 @@ def run_chain(name, logdir):
             con.send(cmd + "\r")
             con.expect(reply, TIMEOUT)
             con.expect(r"wireboot> ", TIMEOUT)
+        # the right server reached by a name its certificate does not carry: refused before
+        # any of the script is used, and the shell comes back
+        con.send("chain https://10.77.0.1/boot.ipxe\r")
+        con.expect(r"Error 0x1104", TIMEOUT)
+        con.expect(r"wireboot> ", TIMEOUT)
         start = con.elapsed()
         con.send("chain https://boot.boot.test/boot.ipxe\r")
         con.expect(r"script from https://boot\.boot\.test/boot\.ipxe", TIMEOUT)

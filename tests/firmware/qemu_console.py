@@ -17,8 +17,10 @@ class ConsoleTimeout(Exception):
 
 
 class QemuConsole:
-    def __init__(self, argv, log_path, env=None):
+    def __init__(self, argv, log_path, env=None, tee=None):
+        """@tee: a text stream that also gets everything the guest prints (make demo --console)."""
         self.t0 = time.monotonic()
+        self.tee = tee
         self.log = open(log_path, "w", encoding="utf-8", errors="replace")
         self.log.write("# " + " ".join(argv) + "\n")
         self.proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
@@ -42,6 +44,9 @@ class QemuConsole:
         text = data.decode("latin-1")
         self.buffer += text
         self.everything.append(text)
+        if self.tee:
+            self.tee.write(text)
+            self.tee.flush()
         for ch in text:
             if ch == "\n":
                 self.log.write("[%8.3f] %s\n" % (self.elapsed(), self.partial.rstrip("\r")))

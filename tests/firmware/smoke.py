@@ -35,9 +35,9 @@ def make_fat_image(path, efi_file, removable_name=None):
 USER_NET = "user,id=n0,restrict=on"
 
 
-def uboot_x64(tmp, netdev=USER_NET):
+def uboot_x64(tmp, netdev=USER_NET, efi=None):
     img = os.path.join(tmp, "disk.img")
-    make_fat_image(img, os.path.join(ROOT, "build/efi-x64/wireboot.efi"))
+    make_fat_image(img, efi or os.path.join(ROOT, "build/efi-x64/wireboot.efi"))
     # -cpu max: a CPU with AES-NI and PCLMUL, so the accelerated AES-GCM path runs too (and
     # with it the SSE enabling of efi_entry, which U-Boot leaves off)
     argv = ["qemu-system-x86_64", "-accel", "tcg", "-cpu", "max", "-m", "512", "-nographic", "-no-reboot",
@@ -48,9 +48,9 @@ def uboot_x64(tmp, netdev=USER_NET):
     return argv, steps, "x86_64", "uboot"
 
 
-def uboot_aa64(tmp, netdev=USER_NET):
+def uboot_aa64(tmp, netdev=USER_NET, efi=None):
     img = os.path.join(tmp, "disk.img")
-    make_fat_image(img, os.path.join(ROOT, "build/efi-aa64/wireboot.efi"))
+    make_fat_image(img, efi or os.path.join(ROOT, "build/efi-aa64/wireboot.efi"))
     argv = ["qemu-system-aarch64", "-M", "virt", "-cpu", "cortex-a57", "-m", "1024", "-nographic",
             "-no-reboot", "-bios", "/usr/lib/u-boot/qemu_arm64/u-boot.bin",
             "-drive", "file=%s,format=raw,if=virtio" % img,
@@ -59,9 +59,9 @@ def uboot_aa64(tmp, netdev=USER_NET):
     return argv, steps, "arm64", "uboot"
 
 
-def ovmf_x64(tmp, netdev=USER_NET):
+def ovmf_x64(tmp, netdev=USER_NET, efi=None):
     img = os.path.join(tmp, "disk.img")
-    make_fat_image(img, os.path.join(ROOT, "build/efi-x64/wireboot.efi"), "BOOTX64.EFI")
+    make_fat_image(img, efi or os.path.join(ROOT, "build/efi-x64/wireboot.efi"), "BOOTX64.EFI")
     code = "/usr/share/OVMF/OVMF_CODE_4M.fd"
     vars_src = "/usr/share/OVMF/OVMF_VARS_4M.fd"
     if not os.path.exists(code):

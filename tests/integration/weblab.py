@@ -17,9 +17,14 @@ class Pki:
     """A root CA, an intermediate CA under it, and server certificates issued by the
     intermediate. EC P-256 keys: quick to make, and what BearSSL's ECDHE-ECDSA suites use."""
 
-    def __init__(self, directory, name="test"):
+    def __init__(self, directory, name="test", keep=False):
+        """A new PKI in @directory/pki-@name; with @keep, the one already there is used (a
+        build that embeds the root as trust anchor then stays valid)."""
         self.dir = os.path.join(directory, "pki-" + name)
         os.makedirs(self.dir, exist_ok=True)
+        if keep and all(os.path.exists(self.path(f)) for f in ("root.pem", "intermediate.pem", "intermediate.key")):
+            self.root, self.intermediate = self.path("root.pem"), self.path("intermediate.pem")
+            return
         self.root = self._ca("root", "wireboot test root CA " + name, None)
         self.intermediate = self._ca("intermediate", "wireboot test intermediate CA " + name, "root")
 

@@ -99,7 +99,8 @@ echo "partitions:"
 cat /proc/partitions
 if [ -d /sys/firmware/ibft ]; then
     echo "ibft: $(ls /sys/firmware/ibft/ | tr '\n' ' ')"
-    for f in target0/target-name target0/ip-addr target0/port target0/lun initiator/initiator-name; do
+    for f in target0/target-name target0/ip-addr target0/port target0/lun initiator/initiator-name \
+             ethernet0/ip-addr ethernet0/vlan ethernet0/mac; do
         [ -f /sys/firmware/ibft/$f ] && echo "ibft $f: $(cat /sys/firmware/ibft/$f)"
     done
 else

@@ -22,6 +22,9 @@ struct console {
 	int pending[CONSOLE_PENDING_KEYS]; /* keys read ahead by console_interrupted() */
 	unsigned pending_head, pending_count;
 	bool input_closed;
+	/* while the boot script runs: Ctrl-B stops it (like Ctrl-C) and asks for the shell */
+	bool shell_key_armed;
+	bool shell_key_pressed;
 };
 
 void console_init(struct console *con, const struct platform *platform);
@@ -38,8 +41,9 @@ void console_vprintf(struct console *con, const char *fmt, va_list ap) __attribu
 int console_getkey(struct console *con);
 
 /**
- * console_interrupted() - true if Ctrl-C is among the keys typed so far (it is consumed;
- * other keys stay queued for console_getkey()). Suitable as a loop cancel hook.
+ * console_interrupted() - true if Ctrl-C is among the keys typed so far, or Ctrl-B while
+ * shell_key_armed (which also sets shell_key_pressed); such keys are consumed, the others
+ * stay queued for console_getkey(). Suitable as a loop cancel hook.
  */
 bool console_interrupted(void *con);
 

@@ -55,7 +55,8 @@ struct platform_disk {
 	uint64_t blocks;
 	uint32_t block_size;
 	bool read_only;
-	/* whole blocks; they run the poll loop while they wait; 0 or an rc */
+	/* whole blocks; they run the poll loop while they wait, without reading the console (the
+	 * caller is another program: its keys are its own); 0 or an rc */
 	int (*read)(void *ctx, uint64_t lba, uint64_t count, void *buf);
 	int (*write)(void *ctx, uint64_t lba, uint64_t count, const void *buf);
 	int (*flush)(void *ctx);
@@ -72,9 +73,9 @@ struct platform {
 	const char *name; /* the `platform` setting: "efi" or "linux" */
 	const char *arch; /* the `buildarch` setting: "x86_64" or "arm64" */
 	void *priv;       /* the implementation's state */
-	/* How long system_run() offers Ctrl-B (the shell instead of the script) before running
-	 * the script; 0 runs it at once (scripts given on the host command line, tests). */
-	unsigned shell_key_ms;
+	/* Ctrl-B opens the shell at any time while system_run()'s script runs (it is stopped
+	 * first); false for scripts given on the host command line and tests without a terminal. */
+	bool shell_key;
 
 	/** Monotonic nanoseconds since an arbitrary origin; never goes backwards. */
 	uint64_t (*monotonic_ns)(const struct platform *p);

@@ -225,22 +225,49 @@ static const struct blockdev_ops san_cache_ops = {cache_read, cache_write};
 
 /* ---- the drive as the firmware's disk ---- */
 
+/*
+ * The firmware's disk calls come from another program (GRUB, an OS loader) while our poll
+ * loop serves them: that program's keys are not ours to read from the console, and a Ctrl-C
+ * typed into it must not fail its disk I/O. So the loop stops looking at the console (its
+ * cancel hook) for the length of the call.
+ */
+struct console_hold {
+	struct loop *loop;
+	bool (*cancel_requested)(void *ctx);
+};
+
+static struct console_hold hold_console(struct san_drive *d)
+{
+	struct console_hold h = {&d->sys->loop, d->sys->loop.cancel_requested};
+	h.loop->cancel_requested = NULL;
+	return h;
+}
+
+static int release_console(struct console_hold h, int rc)
+{
+	h.loop->cancel_requested = h.cancel_requested;
+	return rc;
+}
+
 static int disk_read(void *ctx, uint64_t lba, uint64_t count, void *buf)
 {
 	struct san_drive *d = ctx;
-	return blockdev_read(&d->blockdev, lba, count, buf);
+	struct console_hold h = hold_console(d);
+	return release_console(h, blockdev_read(&d->blockdev, lba, count, buf));
 }
 
 static int disk_write(void *ctx, uint64_t lba, uint64_t count, const void *buf)
 {
 	struct san_drive *d = ctx;
-	return blockdev_write(&d->blockdev, lba, count, buf);
+	struct console_hold h = hold_console(d);
+	return release_console(h, blockdev_write(&d->blockdev, lba, count, buf));
 }
 
 static int disk_flush(void *ctx)
 {
 	struct san_drive *d = ctx;
-	return san_sync(d->sys, d);
+	struct console_hold h = hold_console(d);
+	return release_console(h, san_sync(d->sys, d));
 }
 
 /* The interface the session's packets leave by: the route to an IPv4 target (a name: none). */

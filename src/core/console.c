@@ -76,6 +76,11 @@ bool console_interrupted(void *ctx)
 			interrupted = true;
 			continue;
 		}
+		if (key == KEY_CTRL_B && con->shell_key_armed) {
+			con->shell_key_pressed = true;
+			interrupted = true;
+			continue;
+		}
 		if (con->pending_count < CONSOLE_PENDING_KEYS) {
 			con->pending[(con->pending_head + con->pending_count) % CONSOLE_PENDING_KEYS] = key;
 			con->pending_count++;

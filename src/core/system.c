@@ -95,24 +95,25 @@ static void report_failure(void *ctx, const char *name, int rc)
 		log_msg(&sys->log, LOG_ERROR, "selftest", "%s known-answer test failed", name);
 }
 
-static bool ctrl_b_pressed(void *arg)
+/*
+ * iPXE waits 2 s for Ctrl-B before its script runs. Here the script starts at once and
+ * Ctrl-B works for as long as it runs: it stops the script (the command running is
+ * cancelled as by Ctrl-C) and opens the shell. Boots are not slowed down by an offer
+ * nobody takes, and the shell is still one key away.
+ */
+static int run_script_or_shell(struct system *sys, bool shell_key, const char *script, size_t len)
 {
-	struct console *con = arg;
-	int key;
-	while ((key = console_getkey(con)) >= 0) {
-		if (key == KEY_CTRL_B)
-			return true;
+	if (shell_key) {
+		console_puts(&sys->console, "Press Ctrl-B for the wireboot command line...\n");
+		sys->console.shell_key_armed = true;
 	}
-	return false;
-}
-
-/* iPXE's start-up offer: Ctrl-B within @ms opens the shell instead of running the script. */
-static bool shell_requested(struct system *sys, unsigned ms)
-{
-	console_puts(&sys->console, "Press Ctrl-B for the wireboot command line...");
-	bool requested = loop_run_until(&sys->loop, ctrl_b_pressed, &sys->console, ms * NS_PER_MS) == 0;
-	console_puts(&sys->console, "\n");
-	return requested;
+	int rc = script_exec(sys, script, len);
+	sys->console.shell_key_armed = false;
+	if (!sys->console.shell_key_pressed)
+		return rc;
+	sys->console.shell_key_pressed = false;
+	console_puts(&sys->console, "Ctrl-B: the boot script was stopped\n");
+	return shell_run(sys);
 }
 
 int system_run(const struct platform *platform, const char *script, size_t len, int *exit_code)
@@ -130,10 +131,8 @@ int system_run(const struct platform *platform, const char *script, size_t len, 
 	rc = crypto_selftest(report_failure, &sys);
 	if (rc == 0 && platform->probe_devices)
 		rc = platform->probe_devices(platform, &sys);
-	if (rc == 0 && platform->shell_key_ms && shell_requested(&sys, platform->shell_key_ms))
-		rc = shell_run(&sys);
-	else if (rc == 0)
-		rc = script_exec(&sys, script, len);
+	if (rc == 0)
+		rc = run_script_or_shell(&sys, platform->shell_key, script, len);
 	if (exit_code)
 		*exit_code = rc == -WBE_EXIT ? sys.exit_status : rc ? 1 : 0;
 	if (platform->remove_devices)

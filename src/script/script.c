@@ -122,7 +122,8 @@ static int exec_tokens(struct system *sys, struct line_work *w)
 			rc = run_command(sys, w, tokens, argc);
 		if (rc)
 			set_errno(sys, rc);
-		if (sys->exit_requested || sys->line_stopped || term == TERM_END)
+		/* Ctrl-B for the shell: nothing more of the line runs, not even `|| goto failed` */
+		if (sys->exit_requested || sys->line_stopped || sys->console.shell_key_pressed || term == TERM_END)
 			break;
 		tokens += argc + skip;
 		run = term == TERM_ALWAYS || (term == TERM_OR ? rc != 0 : rc == 0);
@@ -245,10 +246,17 @@ int script_exec(struct system *sys, const char *text, size_t len)
 			continue; /* a label */
 		size_t after_line = run.next;
 		rc = exec_line(sys, line, (size_t)n);
-		/* a loop made with goto that never waits must still yield to Ctrl-C; checked only on
-		 * backward jumps so that keys typed ahead stay for the commands that read them */
-		if (run.next < after_line && sys->loop.cancel_requested &&
-		    sys->loop.cancel_requested(sys->loop.cancel_ctx)) {
+		/* Ctrl-C typed during a line that did not wait is seen here: on backward jumps (a goto
+		 * loop that never waits must still yield), and on every line while Ctrl-B is offered
+		 * (that one stops the boot script for the shell). Other keys stay queued. */
+		bool look = sys->loop.cancel_requested && !sys->console.shell_key_pressed &&
+			    (run.next < after_line || sys->console.shell_key_armed);
+		bool interrupted = look && sys->loop.cancel_requested(sys->loop.cancel_ctx);
+		if (sys->console.shell_key_pressed) {
+			rc = -WBE_CANCELED;
+			break;
+		}
+		if (interrupted) {
 			console_printf(&sys->console, "script: interrupted (Ctrl-C) at line %u\n", lineno);
 			rc = -WBE_CANCELED;
 			break;
@@ -295,6 +303,9 @@ int shell_run(struct system *sys)
 	/* commands typed here are not part of any script: `goto` must not move one */
 	struct script_run *outer = sys->script;
 	sys->script = NULL;
+	/* the user is here already: Ctrl-B is an ordinary key until the shell ends */
+	bool shell_key_armed = sys->console.shell_key_armed;
+	sys->console.shell_key_armed = false;
 	sys->shell_depth++;
 	int result = 0;
 	for (;;) {
@@ -313,6 +324,7 @@ int shell_run(struct system *sys)
 		}
 	}
 	sys->shell_depth--;
+	sys->console.shell_key_armed = shell_key_armed;
 	sys->script = outer;
 	line_history_destroy(history);
 	return result;

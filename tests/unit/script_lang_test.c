@@ -317,29 +317,63 @@ TEST(expand_bounds)
 TEST(system_run_offers_the_shell)
 {
 	static const char script[] = "echo the embedded script ran\n";
-	/* Ctrl-B during the offer: the shell instead of the script */
+	/* no waiting for the key: the script runs at once (the clock ends where it ends without
+	 * the offer), and it runs to its end */
 	struct test_platform tp;
 	test_platform_init(&tp);
-	tp.platform.shell_key_ms = 1000;
 	tp.auto_advance_ns = NS_PER_MS;
-	tp.input = "\x02" "echo in the shell\nexit\n";
-	tp.input_closed = 1;
 	int code = -1;
 	CHECK_INT(system_run(&tp.platform, script, strlen(script), &code), 0);
-	CHECK_INT(code, 0);
-	CHECK(strstr(test_platform_output(&tp), "Press Ctrl-B for the wireboot command line...\n") != NULL);
-	CHECK(strstr(test_platform_output(&tp), "in the shell\n") != NULL);
-	CHECK(strstr(test_platform_output(&tp), "the embedded script ran") == NULL);
-	/* other keys, or none until the time is up: the script runs */
+	uint64_t without_offer_ns = tp.now_ns;
 	test_platform_init(&tp);
-	tp.platform.shell_key_ms = 1000;
+	tp.platform.shell_key = true;
 	tp.auto_advance_ns = NS_PER_MS;
 	tp.input = "x";
 	CHECK_INT(system_run(&tp.platform, script, strlen(script), &code), 0);
-	CHECK(strstr(test_platform_output(&tp), "the embedded script ran\n") != NULL);
-	/* no offer at all when the platform asks for none */
+	CHECK_INT(code, 0);
+	CHECK(strstr(test_platform_output(&tp), "Press Ctrl-B for the wireboot command line...\n"
+					      "the embedded script ran\n") != NULL);
+	CHECK_INT(tp.now_ns, without_offer_ns);
+	/* Ctrl-B during a command that waits: it is cancelled, nothing else of the script runs
+	 * (not the `|| echo` of its line, not the next line), and the shell opens */
+	static const char waits[] = "sleep 5 || echo after the sleep\necho next line\n";
 	test_platform_init(&tp);
-	CHECK_INT(system_run(&tp.platform, script, strlen(script), &code), 0);
+	tp.platform.shell_key = true;
+	tp.auto_advance_ns = NS_PER_MS;
+	tp.input = "\x02" "echo in the shell\nexit\n";
+	tp.input_closed = 1;
+	CHECK_INT(system_run(&tp.platform, waits, strlen(waits), &code), 0);
+	CHECK_INT(code, 0);
+	const char *out = test_platform_output(&tp);
+	CHECK(strstr(out, "Ctrl-B: the boot script was stopped\n") != NULL);
+	CHECK(strstr(out, "in the shell\n") != NULL);
+	CHECK(strstr(out, "after the sleep") == NULL);
+	CHECK(strstr(out, "next line") == NULL);
+	CHECK(tp.now_ns < 5 * NS_PER_SEC); /* the sleep did not run out */
+	/* Ctrl-B typed during a line that does not wait: the next line does not run */
+	static const char quick[] = "echo first\necho second\n";
+	test_platform_init(&tp);
+	tp.platform.shell_key = true;
+	tp.input = "\x02" "exit\n";
+	tp.input_closed = 1;
+	CHECK_INT(system_run(&tp.platform, quick, strlen(quick), &code), 0);
+	out = test_platform_output(&tp);
+	CHECK(strstr(out, "first\n") != NULL);
+	CHECK(strstr(out, "second") == NULL);
+	CHECK(strstr(out, "Ctrl-B: the boot script was stopped\n") != NULL);
+	/* in the shell Ctrl-B is an ordinary key; without the offer it is one in the script too */
+	static const char to_shell[] = "shell\necho after the shell\n";
+	test_platform_init(&tp);
+	tp.platform.shell_key = true;
+	tp.input = "\x02" "exit\n";
+	tp.input_closed = 1;
+	CHECK_INT(system_run(&tp.platform, to_shell, strlen(to_shell), &code), 0);
+	CHECK(strstr(test_platform_output(&tp), "after the shell\n") != NULL);
+	CHECK(strstr(test_platform_output(&tp), "Ctrl-B:") == NULL);
+	test_platform_init(&tp);
+	tp.input = "\x02";
+	CHECK_INT(system_run(&tp.platform, quick, strlen(quick), &code), 0);
+	CHECK(strstr(test_platform_output(&tp), "second\n") != NULL);
 	CHECK(strstr(test_platform_output(&tp), "Press Ctrl-B") == NULL);
 }
 

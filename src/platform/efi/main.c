@@ -76,7 +76,7 @@ EFI_STATUS EFIAPI efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 		.name = "efi",
 		.arch = EFI_ARCH,
 		.priv = &efi,
-		.shell_key_ms = 1000,
+		.shell_key = true,
 		.monotonic_ns = efi_monotonic_ns,
 		.cycle_counter = efi_cycle_counter,
 		.wall_clock = efi_wall_clock,

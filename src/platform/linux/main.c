@@ -345,7 +345,7 @@ int main(int argc, char **argv)
 		.arch = WIREBOOT_HOST_ARCH,
 		.priv = &state,
 		/* the embedded script at a terminal: offer the shell, as the firmware build does */
-		.shell_key_ms = !have_script && isatty(STDIN_FILENO) ? 1000 : 0,
+		.shell_key = !have_script && isatty(STDIN_FILENO),
 		.monotonic_ns = host_monotonic_ns,
 		.cycle_counter = host_cycle_counter,
 		.wall_clock = host_wall_clock,

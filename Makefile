@@ -141,6 +141,12 @@ build/efi-$(1)/marker.efi: tests/firmware/marker.c
 	@echo "  CC+LINK $$@"
 	$(Q)$(CLANG) $($(1)_CFLAGS) $(WARN) -mgeneral-regs-only -Isrc/platform/efi -c $$< -o $$(@:.efi=.o)
 	$(Q)$(LLD_LINK) $(EFI_LDFLAGS) -machine:$($(1)_MACHINE) -entry:marker_main -out:$$@ $$(@:.efi=.o)
+# the Block I/O read benchmark's program (bench/blkread.c, bench/chain_bench.py)
+build/efi-$(1)/blkread.efi: bench/blkread.c
+	@mkdir -p $$(@D)
+	@echo "  CC+LINK $$@"
+	$(Q)$(CLANG) $($(1)_CFLAGS) $(WARN) -mgeneral-regs-only -Isrc/platform/efi -c $$< -o $$(@:.efi=.o)
+	$(Q)$(LLD_LINK) $(EFI_LDFLAGS) -machine:$($(1)_MACHINE) -entry:blkread_main -out:$$@ $$(@:.efi=.o)
 endef
 $(eval $(call efi_target,x64))
 $(eval $(call efi_target,aa64))
@@ -234,11 +240,12 @@ fuzz: $(addprefix build/fuzz/,$(FUZZ_HARNESSES))
 	done
 
 # Benchmarks print ratios against the peer measured in the same run (not part of check).
-bench: all build/tools/netswitch
+bench: all build/tools/netswitch build/demo-x64/wireboot.efi build/efi-x64/blkread.efi
 	python3 bench/tcp_host_bench.py
 	python3 bench/tcp_fw_bench.py
 	python3 bench/iscsi_bench.py
 	python3 bench/https_bench.py
+	python3 bench/chain_bench.py
 
 # The demo's CA (kept in build/demo/pki-demo, so the demo's wireboot.efi is built once).
 $(DEMO_CA):

@@ -42,7 +42,7 @@ import weblab  # noqa: E402
 from net_fw_test import DNSMASQ  # noqa: E402
 from netlab import WIREBOOT, Lab, random_file  # noqa: E402
 from qemu_console import QemuConsole  # noqa: E402
-from tcp_fw_bench import IPXE, NOHLT_OFFSET, ipxe_run, kernel_retransmits  # noqa: E402
+from tcp_fw_bench import ipxe_run, ipxe_tftp_files, kernel_retransmits  # noqa: E402
 
 HTTPS_PORT = 8443  # hosted
 PROGRESS = r"(\d+) / (\d+) bytes \(\d+%\) ([\d.]+) MB/s"
@@ -171,10 +171,7 @@ def firmware(args, size, target):
             f.write("#!ipxe\necho BENCH-START\nimgfetch http://10.77.0.1/blob\necho BENCH-END\n")
         tftp = os.path.join(lab.dir, "tftp")
         os.makedirs(tftp)
-        nohlt = bytearray(open(IPXE, "rb").read())
-        assert nohlt[NOHLT_OFFSET:NOHLT_OFFSET + 3] == b"\xc3\xf4\xc3", "unexpected iPXE build"
-        nohlt[NOHLT_OFFSET + 1] = 0x90
-        open(os.path.join(tftp, "snponly-nohlt.efi"), "wb").write(nohlt)
+        ipxe_tftp_files(tftp)
         # net_fw_test's DHCP/DNS/NTP options for wireboot, plus the TFTP and script iPXE needs
         lab.dnsmasq(ns, tap, DNSMASQ + ["enable-tftp", "tftp-root=" + tftp, "dhcp-userclass=set:ipxe,iPXE",
                                         "dhcp-boot=tag:ipxe,http://10.77.0.1/bench.ipxe"])

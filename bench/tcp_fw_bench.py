@@ -36,6 +36,16 @@ IPXE = "/usr/lib/ipxe/snponly.efi"
 NOHLT_OFFSET = 0x1c8f0  # efix86_cpu_nap(): ret; hlt; ret  (see shared/anchors/ipxe/make_nohlt.py)
 
 
+def ipxe_tftp_files(tftp):
+    """Debian's snponly.efi and the diagnostic copy with its idle `hlt` replaced by `nop`
+    (snponly-nohlt.efi, the only one that runs under U-Boot) into the directory @tftp."""
+    shutil.copy(IPXE, tftp)
+    nohlt = bytearray(open(IPXE, "rb").read())
+    assert nohlt[NOHLT_OFFSET:NOHLT_OFFSET + 3] == b"\xc3\xf4\xc3", "unexpected iPXE build"
+    nohlt[NOHLT_OFFSET + 1] = 0x90
+    open(os.path.join(tftp, "snponly-nohlt.efi"), "wb").write(nohlt)
+
+
 def kernel_retransmits(lab, ns):
     out = lab.ns_run(ns, "nstat", "-az", "TcpRetransSegs").stdout
     m = re.search(r"TcpRetransSegs\s+(\d+)", out)
@@ -132,11 +142,7 @@ def main():
             f.write("#!ipxe\necho BENCH-START\nimgfetch http://10.77.0.1:8080/blob\necho BENCH-END\n")
         tftp = os.path.join(lab.dir, "tftp")
         os.makedirs(tftp)
-        shutil.copy(IPXE, tftp)
-        nohlt = bytearray(open(IPXE, "rb").read())
-        assert nohlt[NOHLT_OFFSET:NOHLT_OFFSET + 3] == b"\xc3\xf4\xc3", "unexpected iPXE build"
-        nohlt[NOHLT_OFFSET + 1] = 0x90
-        open(os.path.join(tftp, "snponly-nohlt.efi"), "wb").write(nohlt)
+        ipxe_tftp_files(tftp)
         lab.dnsmasq(ns, tap, ["port=0", "dhcp-range=10.77.0.50,10.77.0.99,255.255.255.0,1h", "enable-tftp",
                               "tftp-root=" + tftp, "dhcp-userclass=set:ipxe,iPXE",
                               "dhcp-boot=tag:ipxe,http://10.77.0.1:8080/bench.ipxe",

@@ -128,6 +128,7 @@ struct tcp_conn {
 	uint32_t in_order_since_loss;
 	unsigned segs_since_ack;
 	bool ack_pending, ack_now;
+	bool output_corked; /* small writes wait for the end of the loop pass: see tcp_write() */
 };
 
 static bool seq_lt(uint32_t a, uint32_t b)
@@ -1135,7 +1136,18 @@ static long tcp_write(struct stream *s, const void *data, size_t len)
 	memcpy(c->snd_buf + tail, data, first);
 	memcpy(c->snd_buf, (const uint8_t *)data + first, len - first);
 	c->snd_len += len;
-	tcp_output(c);
+	/*
+	 * Auto-corking (as Linux's tcp_autocorking): a small write while data is in flight waits
+	 * for the end of this loop pass, so that commands issued together (an iSCSI initiator's
+	 * queue of READs) leave in one segment. Every segment costs a frame from the peer (its
+	 * ACK), and frames land in the firmware's receive ring, which on U-Boot holds 32 and
+	 * stops working for good when it overflows: 16 separate commands' ACKs on top of a full
+	 * receive window did that.
+	 */
+	if (len < c->mss && c->snd_nxt != c->snd_una)
+		c->output_corked = true;
+	else
+		tcp_output(c);
 	return (long)len;
 }
 
@@ -1294,8 +1306,10 @@ static void tcp_step(struct process *proc)
 	struct net *net = container_of(proc, struct net, tcp.process);
 	list_for_each_safe(pos, tmp, &net->tcp.conns) {
 		struct tcp_conn *c = list_entry(pos, struct tcp_conn, link);
-		if (c->ack_pending) {
+		if (c->ack_pending)
 			c->ack_now = true;
+		if (c->ack_pending || c->output_corked) {
+			c->output_corked = false;
 			tcp_output(c);
 		}
 	}

@@ -770,6 +770,34 @@ TEST(tcp_ack_of_unsent_data_dropped)
 
 /* ================================================================ sending */
 
+TEST(tcp_small_writes_in_flight_leave_together)
+{
+	struct tcpt t;
+	struct seg s;
+	REQUIRE(tcpt_open(&t, &default_cfg, &s));
+	static const char cmd[48] = "an iSCSI command PDU of 48 bytes...............";
+	/* nothing in flight: the first small write leaves at once */
+	CHECK_INT(stream_write(t.s, cmd, sizeof(cmd)), 48);
+	REQUIRE(NEXT_SEG(&t, &s));
+	CHECK_INT(s.len, 48);
+	/* more while it is unacknowledged: corked until the end of the loop pass, then one segment */
+	for (int i = 0; i < 3; i++)
+		CHECK_INT(stream_write(t.s, cmd, sizeof(cmd)), 48);
+	CHECK_INT(nf_count(&t.f, 0), 0);
+	nf_step(&t.f);
+	REQUIRE(NEXT_SEG(&t, &s));
+	CHECK_INT(s.seq, t.iss + 1 + 48);
+	CHECK_INT(s.len, 3 * 48);
+	CHECK_MEM(s.data + 96, cmd, 48);
+	CHECK_INT(nf_count(&t.f, 0), 0);
+	/* a full segment's worth is never held back */
+	static uint8_t big[1448];
+	CHECK_INT(stream_write(t.s, big, sizeof(big)), (long)sizeof(big));
+	REQUIRE(NEXT_SEG(&t, &s));
+	CHECK_INT(s.len, 1448);
+	tcpt_fini(&t);
+}
+
 TEST(tcp_write_respects_mss_window_and_cwnd)
 {
 	/* cwnd-limited: 10 segments (RFC 6928), then slow start adds one segment per ACK */

@@ -37,7 +37,7 @@ import smoke  # noqa: E402
 import weblab  # noqa: E402
 from netlab import Lab, Tgtd  # noqa: E402
 from qemu_console import QemuConsole  # noqa: E402
-from tcp_fw_bench import ipxe_tftp_files  # noqa: E402
+from tcp_fw_bench import ipxe_tftp_files, start_ipxe_from_uboot  # noqa: E402
 
 BLKREAD = os.path.join(ROOT, "build", "efi-x64", "blkread.efi")
 BOOT_IQN = "iqn.2026-11.test.bench:boot"
@@ -135,13 +135,7 @@ def start_vm(net, program, target, tmp, log, local_disk=None):
         return QemuConsole(ns + argv, log)
     argv, _, _, _ = smoke.TARGETS[target](tmp, netdev)  # U-Boot: the no-hlt copy over U-Boot's TFTP
     con = QemuConsole(ns + argv, log)
-    con.expect(r"Hit any key to stop autoboot", smoke.BOOT_TIMEOUT)
-    con.send(" ")
-    con.expect(r"=> ", 60)
-    con.send("setenv autoload no; dhcp; tftpboot 0x2000000 snponly-nohlt.efi\r")
-    con.expect(r"Bytes transferred", 120)
-    con.expect(r"=> ", 60)
-    con.send("bootefi 0x2000000\r")
+    start_ipxe_from_uboot(con)
     return con
 
 

@@ -46,6 +46,17 @@ def ipxe_tftp_files(tftp):
     open(os.path.join(tftp, "snponly-nohlt.efi"), "wb").write(nohlt)
 
 
+def start_ipxe_from_uboot(con):
+    """Stop U-Boot's autoboot, fetch the no-hlt iPXE with U-Boot's own DHCP and TFTP, start it."""
+    con.expect(r"Hit any key to stop autoboot", smoke.BOOT_TIMEOUT)
+    con.send(" ")
+    con.expect(r"=> ", 60)
+    con.send("setenv autoload no; dhcp; tftpboot 0x2000000 snponly-nohlt.efi\r")
+    con.expect(r"Bytes transferred", 120)
+    con.expect(r"=> ", 60)
+    con.send("bootefi 0x2000000\r")
+
+
 def kernel_retransmits(lab, ns):
     out = lab.ns_run(ns, "nstat", "-az", "TcpRetransSegs").stdout
     m = re.search(r"TcpRetransSegs\s+(\d+)", out)
@@ -102,13 +113,7 @@ def ipxe_run(lab, ns, tap, target, size, logdir, tftp_dir):
         con = QemuConsole(["ip", "netns", "exec", ns] + argv, os.path.join(logdir, "bench-ipxe-%s.log" % target))
         try:
             if target == "uboot-x64":
-                con.expect(r"Hit any key to stop autoboot", smoke.BOOT_TIMEOUT)
-                con.send(" ")
-                con.expect(r"=> ", 60)
-                con.send("setenv autoload no; dhcp; tftpboot 0x2000000 snponly-nohlt.efi\r")
-                con.expect(r"Bytes transferred", 120)
-                con.expect(r"=> ", 60)
-                con.send("bootefi 0x2000000\r")
+                start_ipxe_from_uboot(con)
             before = None
             con.expect(r"BENCH-START", 300)
             before = kernel_retransmits(lab, ns)

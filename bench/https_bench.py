@@ -39,7 +39,7 @@ sys.path.insert(0, os.path.join(ROOT, "tests", "integration"))
 sys.path.insert(0, os.path.join(ROOT, "tests", "firmware"))
 import smoke  # noqa: E402
 import weblab  # noqa: E402
-from net_fw_test import DNSMASQ  # noqa: E402
+from fwlab import DNSMASQ  # noqa: E402
 from netlab import WIREBOOT, Lab, random_file  # noqa: E402
 from qemu_console import QemuConsole  # noqa: E402
 from tcp_fw_bench import ipxe_run, ipxe_tftp_files, kernel_retransmits  # noqa: E402

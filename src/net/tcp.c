@@ -1025,7 +1025,7 @@ static void segment_arrives(struct tcp_conn *c, struct iobuf *iob, const uint8_t
 			if (had_gap)
 				c->ack_now = true; /* RFC 5681 §4.2: ACK at once when a gap is filled */
 			if (++c->segs_since_ack >= ACK_EVERY_SEGMENTS)
-				c->ack_now = true; /* RFC 5681 §4.2: at least every second full segment */
+				c->ack_now = true; /* stretched RFC 5681 §4.2 ACKs: see ACK_EVERY_SEGMENTS */
 			else
 				c->ack_pending = true;
 		} else {

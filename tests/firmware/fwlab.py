@@ -13,18 +13,28 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(os.path.dirname(HERE), "integration"))
 import smoke  # noqa: E402
-from net_fw_test import DNSMASQ  # noqa: E402
 from netlab import Lab  # noqa: E402
 from qemu_console import ConsoleTimeout, QemuConsole  # noqa: E402
 
 TIMEOUT = 120
+# the namespace's DHCP and DNS (boot.boot.test is the namespace's own address)
+DNSMASQ = [
+    "dhcp-range=10.77.0.50,10.77.0.99,255.255.255.0,1h",
+    "dhcp-option=3,10.77.0.1",
+    "dhcp-option=6,10.77.0.1",
+    "dhcp-option=42,10.77.0.1",
+    "domain=boot.test",
+    "local=/boot.test/",
+    "address=/boot.boot.test/10.77.0.1",
+]
 
 
-def session(label, target, logdir, setup, body):
+def session(label, target, logdir, setup, body, dhcp=True, qemu_args=()):
     """Run one VM of @target: @setup(lab, ns) starts the test's servers in the namespace
-    (10.77.0.1 there), then @body(con) drives wireboot's shell after `dhcp` and returns the
-    detail for the PASS line (None: @body printed its own lines and returns whether all
-    passed as a bool instead of a string). Prints "PASS/FAIL @label ..." and returns success."""
+    (10.77.0.1 there), then @body(con) drives wireboot's shell after `dhcp` (unless @dhcp is
+    false) and returns the detail for the PASS line (a bool instead: @body printed its own
+    lines, and whether all passed). @qemu_args go to QEMU's command line. Prints
+    "PASS/FAIL @label ..." and returns success."""
     tmp = tempfile.mkdtemp(prefix="wireboot-fw-")
     log = os.path.join(logdir, "%s.log" % label.replace("/", "-"))
     con = None
@@ -37,13 +47,14 @@ def session(label, target, logdir, setup, body):
             setup(lab, ns)
             argv, steps, arch, firmware = smoke.TARGETS[target](
                 tmp, "tap,id=n0,ifname=%s,script=no,downscript=no" % tap)
-            con = QemuConsole(["ip", "netns", "exec", ns] + argv, log)
+            con = QemuConsole(["ip", "netns", "exec", ns] + argv + list(qemu_args), log)
             if firmware == "uboot":
                 smoke.start_from_uboot(con, steps)
             con.expect(r"wireboot> ", smoke.BOOT_TIMEOUT)
-            con.send("dhcp\r")
-            con.expect(r"DHCP net0 .*ok", TIMEOUT)
-            con.expect(r"wireboot> ", TIMEOUT)
+            if dhcp:
+                con.send("dhcp\r")
+                con.expect(r"DHCP net0 .*ok", TIMEOUT)
+                con.expect(r"wireboot> ", TIMEOUT)
             detail = body(con)
             if isinstance(detail, bool):
                 return detail

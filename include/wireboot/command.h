@@ -55,4 +55,16 @@ struct parsed_options {
 int options_parse(struct system *sys, const struct command *cmd, const struct option_spec *specs, size_t nspecs,
 		  int argc, char **argv, int min_args, int max_args, struct parsed_options *out);
 
+/**
+ * command_parse_number() - a decimal or "0x" hexadecimal number of at most @max into *@out.
+ * Returns 0, -WBE_INVAL when @text is not a number, -WBE_RANGE when it exceeds @max.
+ */
+int command_parse_number(const char *text, unsigned long long max, unsigned long long *out);
+
+/**
+ * command_parse_key() - a key as iPXE's scripts name it (`prompt --key`, `item --key`): one
+ * (UTF-8) character, "^X" for Ctrl-X, or a number such as 0x02. Returns the code point, or -1.
+ */
+int command_parse_key(const char *text);
+
 #endif

@@ -185,7 +185,15 @@
 	X(WBE_TLS_PROTOCOL, 0x1107, "TLS: protocol error or no common cipher suite") \
 	X(WBE_TLS_CERT_INVALID, 0x1108, "TLS: certificate malformed or using an unsupported algorithm") \
 	X(WBE_TLS_TRUNCATED, 0x1109, "TLS: connection closed without close_notify (data may be truncated)") \
-	X(WBE_TLS_PEM, 0x110a, "no CERTIFICATE block in the PEM data, or malformed PEM")
+	X(WBE_TLS_PEM, 0x110a, "no CERTIFICATE block in the PEM data, or malformed PEM") \
+	X(WBE_MENU_NOT_FOUND, 0x1701, "no such menu (create it with `menu` first)") \
+	X(WBE_MENU_EMPTY, 0x1702, "the menu has no item that can be chosen") \
+	X(WBE_MENU_TOO_MANY, 0x1703, "too many menus, or too many items in one menu") \
+	X(WBE_SCREEN_UNSUPPORTED, 0x1704, "this console cannot draw full-screen text") \
+	X(WBE_CONSOLE_MODE, 0x1705, "the console has no text mode of the requested size") \
+	X(WBE_CPU_NOT_X86, 0x1706, "cpuid checks x86 CPU features, and this CPU is not an x86") \
+	X(WBE_CPU_FEATURE_UNKNOWN, 0x1707, "no such CPU feature name (see `cpuid --help`)") \
+	X(WBE_PARAMS_NOT_FOUND, 0x1708, "no such form parameter list (create it with `params` first)")
 
 enum wb_error {
 #define WB_ERROR_ENUM(name, value, message) name = value,

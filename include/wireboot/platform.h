@@ -31,6 +31,19 @@ enum platform_key {
 	KEY_PAGE_DOWN,
 };
 
+/* Basic colours as ANSI numbers them (ECMA-48 SGR 30-37), and iPXE's `colour` too. */
+enum screen_colour {
+	SCREEN_BLACK,
+	SCREEN_RED,
+	SCREEN_GREEN,
+	SCREEN_YELLOW,
+	SCREEN_BLUE,
+	SCREEN_MAGENTA,
+	SCREEN_CYAN,
+	SCREEN_WHITE,
+	SCREEN_DEFAULT = 9, /* the terminal's own foreground or background */
+};
+
 enum platform_reset {
 	PLATFORM_REBOOT,
 	PLATFORM_POWEROFF,
@@ -93,6 +106,22 @@ struct platform {
 	int (*hardware_entropy)(const struct platform *p, void *buf, size_t len);
 	/** Write UTF-8 text to the console ('\n' is translated as the console needs). */
 	void (*console_write)(const struct platform *p, const char *text, size_t len);
+	/*
+	 * Full-screen text for menus (UEFI 2.10 §12.4 on EFI, ANSI/ECMA-48 sequences on the
+	 * host). Rows and columns count from 0; colours are enum screen_colour.
+	 */
+	/** Columns and rows of the text screen now. */
+	void (*screen_size)(const struct platform *p, unsigned *cols, unsigned *rows);
+	void (*screen_clear)(const struct platform *p);
+	void (*screen_move)(const struct platform *p, unsigned col, unsigned row);
+	/** Colours for the text written from now on. */
+	void (*screen_colours)(const struct platform *p, unsigned fg, unsigned bg);
+	void (*screen_cursor)(const struct platform *p, bool visible);
+	/**
+	 * Switch to the smallest text mode with at least @cols columns and @rows rows (0: any).
+	 * -WBE_RANGE when there is none, -WBE_NOTSUP where the terminal decides its own size.
+	 */
+	int (*screen_set_size)(const struct platform *p, unsigned cols, unsigned rows);
 	/** Non-blocking read of one key: a Unicode code point or KEY_*, -WBE_AGAIN if none,
 	 *  -WBE_CONSOLE_EOF when input is closed (host stdin at end of file). */
 	int (*console_read_key)(const struct platform *p);

@@ -8,6 +8,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include "wireboot/console.h"
+#include "wireboot/menu.h"
+#include "wireboot/screen.h"
 #include "wireboot/list.h"
 #include "wireboot/log.h"
 #include "wireboot/net.h"
@@ -26,6 +28,8 @@ struct uri;
 struct system {
 	const struct platform *platform;
 	struct console console;
+	struct screen screen;     /* full-screen text and colours (menus, `colour`, `cpair`) */
+	struct menu_set menus;    /* `menu`/`item`, shown by `choose` */
 	struct log log;
 	struct loop loop;
 	struct settings settings;

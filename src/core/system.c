@@ -27,6 +27,8 @@ int system_init(struct system *sys, const struct platform *platform)
 	memset(sys, 0, sizeof(*sys));
 	sys->platform = platform;
 	console_init(&sys->console, platform);
+	screen_init(&sys->screen, platform);
+	menu_set_init(&sys->menus);
 	log_init(&sys->log, &sys->console);
 	loop_init(&sys->loop, platform_now, (void *)platform);
 	sys->loop.cancel_requested = console_interrupted;
@@ -74,6 +76,7 @@ void system_fini(struct system *sys)
 	while (!list_empty(&sys->san_drives))
 		san_unhook(sys, list_entry(sys->san_drives.next, struct san_drive, link));
 	image_free_all(sys);
+	menu_set_fini(&sys->menus);
 	net_fini(&sys->net);
 	trust_store_destroy(sys->trust); /* after the network: no TLS stream uses it any more */
 	sys->trust = NULL;

@@ -1,5 +1,6 @@
 /* command.c - command lookup and option parsing (contract in wireboot/command.h). */
 #include "wireboot/command.h"
+#include "wireboot/chars.h"
 #include "wireboot/console.h"
 #include "wireboot/errors.h"
 #include "wireboot/system.h"
@@ -86,4 +87,47 @@ int options_parse(struct system *sys, const struct command *cmd, const struct op
 	if (max_args >= 0 && nargs > max_args)
 		return usage_error(sys, cmd, "unexpected argument ", argv[i + max_args]);
 	return 0;
+}
+
+int command_parse_number(const char *text, unsigned long long max, unsigned long long *out)
+{
+	unsigned long long v = 0;
+	unsigned base = 10;
+	if (text[0] == '0' && (text[1] == 'x' || text[1] == 'X')) {
+		base = 16;
+		text += 2;
+	}
+	if (!*text)
+		return -WBE_INVAL;
+	for (; *text; text++) {
+		int d = base == 16 ? hex_digit_value(*text) : *text >= '0' && *text <= '9' ? *text - '0' : -1;
+		if (d < 0)
+			return -WBE_INVAL;
+		if (v > (max - (unsigned)d) / base || v * base + (unsigned)d > max)
+			return -WBE_RANGE;
+		v = v * base + (unsigned)d;
+	}
+	*out = v;
+	return 0;
+}
+
+int command_parse_key(const char *text)
+{
+	const unsigned char *t = (const unsigned char *)text;
+	if (t[0] == '^' && t[1] >= '@' && t[1] <= '_' && !t[2])
+		return t[1] - '@';
+	if (t[0] && !t[1])
+		return t[0];
+	if (t[0] >= 0x80) { /* one UTF-8 character */
+		int len = t[0] >= 0xf0 ? 4 : t[0] >= 0xe0 ? 3 : 2;
+		int cp = t[0] & (0x3f >> (len - 1));
+		for (int i = 1; i < len; i++) {
+			if ((t[i] & 0xc0) != 0x80)
+				return -1;
+			cp = cp << 6 | (t[i] & 0x3f);
+		}
+		return t[len] ? -1 : cp;
+	}
+	unsigned long long v;
+	return command_parse_number(text, 0x10ffff, &v) ? -1 : (int)v;
 }

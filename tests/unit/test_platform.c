@@ -48,6 +48,15 @@ static void tp_write(const struct platform *p, const char *text, size_t len)
 	size_t room = sizeof(tp->output) - 1 - tp->output_len;
 	if (len > room)
 		len = room;
+	for (size_t i = 0; i < len; i++) { /* what lands on the screen, at the cursor */
+		if (text[i] == '\n') {
+			tp->cursor_col = 0;
+			tp->cursor_row++;
+		} else if (tp->cursor_row < tp->screen_rows && tp->cursor_col < tp->screen_cols) {
+			tp->cells[tp->cursor_row][tp->cursor_col] = text[i];
+			tp->cell_bg[tp->cursor_row][tp->cursor_col++] = (unsigned char)tp->bg;
+		}
+	}
 	memcpy(tp->output + tp->output_len, text, len);
 	tp->output_len += len;
 	tp->output[tp->output_len] = '\0';
@@ -100,10 +109,63 @@ static int tp_reset(const struct platform *p, enum platform_reset kind)
 	return -WBE_NOTSUP;
 }
 
+static void tp_screen_size(const struct platform *p, unsigned *cols, unsigned *rows)
+{
+	*cols = tp_of(p)->screen_cols;
+	*rows = tp_of(p)->screen_rows;
+}
+
+static void tp_screen_clear(const struct platform *p)
+{
+	struct test_platform *tp = tp_of(p);
+	memset(tp->cells, ' ', sizeof(tp->cells));
+	memset(tp->cell_bg, (int)tp->bg, sizeof(tp->cell_bg));
+	tp->cursor_col = tp->cursor_row = 0;
+	tp->clears++;
+}
+
+static void tp_screen_move(const struct platform *p, unsigned col, unsigned row)
+{
+	tp_of(p)->cursor_col = col;
+	tp_of(p)->cursor_row = row;
+}
+
+static void tp_screen_colours(const struct platform *p, unsigned fg, unsigned bg)
+{
+	tp_of(p)->fg = fg;
+	tp_of(p)->bg = bg;
+}
+
+static void tp_screen_cursor(const struct platform *p, bool visible)
+{
+	tp_of(p)->cursor_visible = visible;
+}
+
+const char *test_screen_row(struct test_platform *tp, unsigned row)
+{
+	static char line[TEST_SCREEN_COLS_MAX + 1];
+	unsigned n = row < tp->screen_rows ? tp->screen_cols : 0;
+	memcpy(line, tp->cells[row < TEST_SCREEN_ROWS_MAX ? row : 0], n);
+	line[n] = '\0';
+	return line;
+}
+
+int test_screen_find(struct test_platform *tp, const char *text)
+{
+	for (unsigned r = 0; r < tp->screen_rows; r++)
+		if (strstr(test_screen_row(tp, r), text))
+			return (int)r;
+	return -1;
+}
+
 void test_platform_init(struct test_platform *tp)
 {
 	memset(tp, 0, sizeof(*tp));
 	tp->now_ns = 1000000000ULL;
+	tp->screen_cols = 80;
+	tp->screen_rows = 25;
+	tp->cursor_visible = 1;
+	memset(tp->cells, ' ', sizeof(tp->cells));
 	tp->platform = (struct platform){
 		.name = "test",
 		.arch = "testarch",
@@ -115,6 +177,11 @@ void test_platform_init(struct test_platform *tp)
 		.console_write = tp_write,
 		.console_read_key = tp_read_key,
 		.reset = tp_reset,
+		.screen_size = tp_screen_size,
+		.screen_clear = tp_screen_clear,
+		.screen_move = tp_screen_move,
+		.screen_colours = tp_screen_colours,
+		.screen_cursor = tp_screen_cursor,
 	};
 }
 

@@ -10,6 +10,9 @@
 #include <stdint.h>
 #include "wireboot/platform.h"
 
+#define TEST_SCREEN_COLS_MAX 132
+#define TEST_SCREEN_ROWS_MAX 60
+
 struct test_platform {
 	struct platform platform;
 	uint64_t now_ns;
@@ -25,6 +28,13 @@ struct test_platform {
 	unsigned entropy_calls; /* hardware_entropy() calls, failed ones included */
 	unsigned key_reads;     /* console_read_key() calls */
 	int reset_calls;
+	/* the full screen: what menus drew, cell by cell (ASCII), with colours */
+	unsigned screen_cols, screen_rows; /* set by test_platform_init: 80x25 */
+	char cells[TEST_SCREEN_ROWS_MAX][TEST_SCREEN_COLS_MAX];
+	unsigned char cell_bg[TEST_SCREEN_ROWS_MAX][TEST_SCREEN_COLS_MAX];
+	unsigned cursor_col, cursor_row, fg, bg;
+	unsigned clears;
+	int cursor_visible;
 };
 
 /** test_platform_init() - fresh platform; output empty, clock at 1 s. */
@@ -33,5 +43,10 @@ void test_platform_init(struct test_platform *tp);
 /** test_platform_output() - NUL-terminated output so far. */
 const char *test_platform_output(struct test_platform *tp);
 void test_platform_clear_output(struct test_platform *tp);
+
+/** test_screen_row() - row @row of the screen as a NUL-terminated string (static buffer). */
+const char *test_screen_row(struct test_platform *tp, unsigned row);
+/** test_screen_find() - the row whose text contains @text, or -1. */
+int test_screen_find(struct test_platform *tp, const char *text);
 
 #endif

@@ -91,3 +91,73 @@ int efi_console_read_key(const struct platform *p)
 		return KEY_ENTER;
 	return key.UnicodeChar;
 }
+
+/* ---- full-screen text (§12.4 QueryMode, SetMode, SetAttribute, SetCursorPosition) ---- */
+
+void efi_screen_size(const struct platform *p, unsigned *cols, unsigned *rows)
+{
+	EFI_SIMPLE_TEXT_OUTPUT_PROTOCOL *out = efi_of(p)->st->ConOut;
+	UINTN c = 80, r = 25; /* mode 0 is 80x25 on every console (§12.4) */
+	if (out->Mode && EFI_ERROR(out->QueryMode(out, (UINTN)out->Mode->Mode, &c, &r))) {
+		c = 80;
+		r = 25;
+	}
+	*cols = (unsigned)c;
+	*rows = (unsigned)r;
+}
+
+void efi_screen_clear(const struct platform *p)
+{
+	EFI_SIMPLE_TEXT_OUTPUT_PROTOCOL *out = efi_of(p)->st->ConOut;
+	out->ClearScreen(out);
+}
+
+void efi_screen_move(const struct platform *p, unsigned col, unsigned row)
+{
+	EFI_SIMPLE_TEXT_OUTPUT_PROTOCOL *out = efi_of(p)->st->ConOut;
+	out->SetCursorPosition(out, col, row);
+}
+
+/* enum screen_colour (ANSI order) to EFI's (IBM PC order); "default" is the firmware's usual
+ * light grey on black. */
+static UINTN efi_colour(unsigned colour, UINTN fallback)
+{
+	static const UINT8 map[8] = {EFI_BLACK, EFI_RED,  EFI_GREEN, EFI_BROWN,
+				     EFI_BLUE,  EFI_MAGENTA, EFI_CYAN, EFI_LIGHTGRAY};
+	return colour < 8 ? map[colour] : fallback;
+}
+
+void efi_screen_colours(const struct platform *p, unsigned fg, unsigned bg)
+{
+	EFI_SIMPLE_TEXT_OUTPUT_PROTOCOL *out = efi_of(p)->st->ConOut;
+	out->SetAttribute(out, EFI_TEXT_ATTR(efi_colour(fg, EFI_LIGHTGRAY), efi_colour(bg, EFI_BLACK)));
+}
+
+void efi_screen_cursor(const struct platform *p, bool visible)
+{
+	EFI_SIMPLE_TEXT_OUTPUT_PROTOCOL *out = efi_of(p)->st->ConOut;
+	out->EnableCursor(out, visible); /* EFI_UNSUPPORTED on serial consoles: nothing to do */
+}
+
+int efi_screen_set_size(const struct platform *p, unsigned cols, unsigned rows)
+{
+	EFI_SIMPLE_TEXT_OUTPUT_PROTOCOL *out = efi_of(p)->st->ConOut;
+	if (!out->Mode)
+		return -WBE_NOTSUP;
+	INT32 best = -1;
+	UINTN best_area = 0;
+	for (INT32 mode = 0; mode < out->Mode->MaxMode; mode++) {
+		UINTN c, r;
+		if (EFI_ERROR(out->QueryMode(out, (UINTN)mode, &c, &r)) || c < cols || r < rows)
+			continue;
+		if (best < 0 || c * r < best_area) {
+			best = mode;
+			best_area = c * r;
+		}
+	}
+	if (best < 0)
+		return -WBE_RANGE;
+	if (best != out->Mode->Mode && EFI_ERROR(out->SetMode(out, (UINTN)best)))
+		return -WBE_IO;
+	return 0;
+}

@@ -32,6 +32,12 @@ int efi_wall_clock(const struct platform *p, int64_t *unix_seconds);
 
 void efi_console_write(const struct platform *p, const char *text, size_t len);
 int efi_console_read_key(const struct platform *p);
+void efi_screen_size(const struct platform *p, unsigned *cols, unsigned *rows);
+void efi_screen_clear(const struct platform *p);
+void efi_screen_move(const struct platform *p, unsigned col, unsigned row);
+void efi_screen_colours(const struct platform *p, unsigned fg, unsigned bg);
+void efi_screen_cursor(const struct platform *p, bool visible);
+int efi_screen_set_size(const struct platform *p, unsigned cols, unsigned rows);
 
 /** efi_snp_probe() - register a netdev per Simple Network Protocol handle. */
 int efi_snp_probe(const struct platform *p, struct system *sys);

@@ -28,6 +28,7 @@
 #include "dgram.h"
 #include "sockets.h"
 #include "tap.h"
+#include "terminal.h"
 
 #define SCRIPT_FILE_MAX (1 << 20)
 
@@ -102,23 +103,6 @@ static void host_console_write(const struct platform *p, const char *text, size_
 		text += n;
 		len -= (size_t)n;
 	}
-}
-
-static int host_console_read_key(const struct platform *p)
-{
-	(void)p;
-	struct pollfd pfd = {STDIN_FILENO, POLLIN, 0};
-	if (poll(&pfd, 1, 0) <= 0)
-		return -WBE_AGAIN;
-	unsigned char c;
-	ssize_t n = read(STDIN_FILENO, &c, 1);
-	if (n == 0)
-		return -WBE_CONSOLE_EOF;
-	if (n < 0)
-		return errno == EAGAIN || errno == EINTR ? -WBE_AGAIN : -WBE_CONSOLE_EOF;
-	if (c == '\n')
-		return KEY_ENTER;
-	return c;
 }
 
 /* Sleep until console input, a frame or socket data arrives, or @max_ns passes: the host
@@ -351,7 +335,12 @@ int main(int argc, char **argv)
 		.wall_clock = host_wall_clock,
 		.hardware_entropy = host_entropy,
 		.console_write = host_console_write,
-		.console_read_key = host_console_read_key,
+		.console_read_key = terminal_read_key,
+		.screen_size = terminal_screen_size,
+		.screen_clear = terminal_screen_clear,
+		.screen_move = terminal_screen_move,
+		.screen_colours = terminal_screen_colours,
+		.screen_cursor = terminal_screen_cursor,
 		.idle = host_idle,
 		.read_file = host_read_file,
 		.reset = host_reset,

@@ -73,30 +73,14 @@ const struct command cmd_sleep = {"sleep", "sleep <seconds>", "Wait (the network
 				  sleep_exec};
 WB_REGISTER(commands, cmd_sleep);
 
-static int parse_uint(const char *text, unsigned long max, unsigned long *out)
-{
-	unsigned long v = 0;
-	if (!*text)
-		return -WBE_INVAL;
-	for (const char *p = text; *p; p++) {
-		if (*p < '0' || *p > '9')
-			return -WBE_INVAL;
-		v = v * 10 + (unsigned long)(*p - '0');
-		if (v > max)
-			return -WBE_RANGE;
-	}
-	*out = v;
-	return 0;
-}
-
 static int sleep_exec(struct system *sys, int argc, char **argv)
 {
 	struct parsed_options opts;
 	int rc = options_parse(sys, &cmd_sleep, NULL, 0, argc, argv, 1, 1, &opts);
 	if (rc || opts.help)
 		return rc;
-	unsigned long seconds;
-	rc = parse_uint(argv[opts.first_arg], 86400, &seconds);
+	unsigned long long seconds;
+	rc = command_parse_number(argv[opts.first_arg], 86400, &seconds);
 	if (rc) {
 		/* a bad argument is a usage error: print the usage, as options_parse() does */
 		console_printf(&sys->console, "sleep: \"%s\" is not a number of seconds (0..86400)\nusage: %s\n",
@@ -116,9 +100,9 @@ static int exit_exec(struct system *sys, int argc, char **argv)
 	int rc = options_parse(sys, &cmd_exit, NULL, 0, argc, argv, 0, 1, &opts);
 	if (rc || opts.help)
 		return rc;
-	unsigned long status = 0;
+	unsigned long long status = 0;
 	if (opts.first_arg < argc) {
-		rc = parse_uint(argv[opts.first_arg], 255, &status);
+		rc = command_parse_number(argv[opts.first_arg], 255, &status);
 		if (rc) {
 			console_printf(&sys->console, "exit: status must be a number 0..255\nusage: %s\n",
 				       cmd_exit.usage);
@@ -194,43 +178,6 @@ const struct command cmd_prompt = {"prompt", "prompt [--key <key>] [--timeout <m
 				   "Wait for a key (any, or the given one) with an optional timeout", prompt_exec};
 WB_REGISTER(commands, cmd_prompt);
 
-/* A key as iPXE's scripts name it: one character, "^X" for Ctrl-X, or a number (0x02). */
-static int parse_key(const char *text)
-{
-	const unsigned char *t = (const unsigned char *)text;
-	if (t[0] == '^' && t[1] >= '@' && t[1] <= '_' && !t[2])
-		return t[1] - '@';
-	if (t[0] && !t[1])
-		return t[0];
-	if (t[0] >= 0x80) { /* one UTF-8 character */
-		int len = t[0] >= 0xf0 ? 4 : t[0] >= 0xe0 ? 3 : 2;
-		int cp = t[0] & (0x3f >> (len - 1));
-		for (int i = 1; i < len; i++) {
-			if ((t[i] & 0xc0) != 0x80)
-				return -1;
-			cp = cp << 6 | (t[i] & 0x3f);
-		}
-		return t[len] ? -1 : cp;
-	}
-	unsigned long v;
-	bool hex = t[0] == '0' && (t[1] == 'x' || t[1] == 'X');
-	if (hex) {
-		v = 0;
-		const char *p = text + 2;
-		if (!*p)
-			return -1;
-		for (; *p; p++) {
-			int d = hex_digit_value(*p);
-			if (d < 0 || v > 0x10ffff)
-				return -1;
-			v = v * 16 + (unsigned long)d;
-		}
-	} else if (parse_uint(text, 0x10ffff, &v)) {
-		return -1;
-	}
-	return v <= 0x10ffff ? (int)v : -1;
-}
-
 struct key_wait {
 	struct console *con;
 	int key;
@@ -254,13 +201,13 @@ static int prompt_exec(struct system *sys, int argc, char **argv)
 	if (rc || opts.help)
 		return rc;
 	int want = -1;
-	unsigned long timeout_ms = 0;
-	if (opts.present[0] && (want = parse_key(opts.value[0])) < 0) {
+	unsigned long long timeout_ms = 0;
+	if (opts.present[0] && (want = command_parse_key(opts.value[0])) < 0) {
 		console_printf(&sys->console, "prompt: \"%s\" is not a key (a character, ^X or a number)\nusage: %s\n",
 			       opts.value[0], cmd_prompt.usage);
 		return -WBE_CMD_USAGE;
 	}
-	if (opts.present[1] && parse_uint(opts.value[1], 86400000, &timeout_ms)) {
+	if (opts.present[1] && command_parse_number(opts.value[1], 86400000, &timeout_ms)) {
 		console_printf(&sys->console, "prompt: \"%s\" is not a timeout in ms\nusage: %s\n", opts.value[1],
 			       cmd_prompt.usage);
 		return -WBE_CMD_USAGE;

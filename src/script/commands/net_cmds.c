@@ -167,22 +167,6 @@ static bool ping_done(void *arg)
 	return ((struct ping_state *)arg)->replied;
 }
 
-static int parse_number(const char *text, unsigned long max, unsigned long *out)
-{
-	unsigned long v = 0;
-	if (!*text)
-		return -WBE_INVAL;
-	for (; *text; text++) {
-		if (*text < '0' || *text > '9')
-			return -WBE_INVAL;
-		v = v * 10 + (unsigned long)(*text - '0');
-		if (v > max)
-			return -WBE_RANGE;
-	}
-	*out = v;
-	return 0;
-}
-
 static int ping_exec(struct system *sys, int argc, char **argv);
 const struct command cmd_ping = {"ping", "ping [--size N] [--timeout ms] [--count N] [--quiet] <address>",
 				 "Send ICMP echo requests and show the replies", ping_exec};
@@ -200,10 +184,10 @@ static int ping_exec(struct system *sys, int argc, char **argv)
 	int rc = options_parse(sys, &cmd_ping, specs, 4, argc, argv, 1, 1, &opts);
 	if (rc || opts.help)
 		return rc;
-	unsigned long size = 64, timeout_ms = 2000, count = 0;
-	if ((opts.present[0] && parse_number(opts.value[0], 1472, &size)) ||
-	    (opts.present[1] && parse_number(opts.value[1], 3600000, &timeout_ms)) ||
-	    (opts.present[2] && parse_number(opts.value[2], 1000000, &count))) {
+	unsigned long long size = 64, timeout_ms = 2000, count = 0;
+	if ((opts.present[0] && command_parse_number(opts.value[0], 1472, &size)) ||
+	    (opts.present[1] && command_parse_number(opts.value[1], 3600000, &timeout_ms)) ||
+	    (opts.present[2] && command_parse_number(opts.value[2], 1000000, &count))) {
 		console_puts(&sys->console, "ping: --size is 0..1472 bytes, --timeout in ms, --count a number\n");
 		return -WBE_CMD_USAGE;
 	}
@@ -249,7 +233,7 @@ static int ping_exec(struct system *sys, int argc, char **argv)
 					       (unsigned long long)(st.rtt_ns / 1000 % 1000));
 			}
 		} else if (!opts.present[3]) {
-			console_printf(&sys->console, "seq=%lu: no reply within %lu ms\n", seq, timeout_ms);
+			console_printf(&sys->console, "seq=%lu: no reply within %llu ms\n", seq, timeout_ms);
 		}
 		rc = 0;
 		/* one request per second, as ping has always done */
@@ -288,9 +272,9 @@ static int vcreate_exec(struct system *sys, int argc, char **argv)
 	int rc = options_parse(sys, &cmd_vcreate, specs, 2, argc, argv, 1, 1, &opts);
 	if (rc || opts.help)
 		return rc;
-	unsigned long tag = 0, priority = 0;
-	if (!opts.present[0] || parse_number(opts.value[0], 4094, &tag) || tag == 0 ||
-	    (opts.present[1] && parse_number(opts.value[1], 7, &priority))) {
+	unsigned long long tag = 0, priority = 0;
+	if (!opts.present[0] || command_parse_number(opts.value[0], 4094, &tag) || tag == 0 ||
+	    (opts.present[1] && command_parse_number(opts.value[1], 7, &priority))) {
 		console_puts(&sys->console, "vcreate: --tag must be 1..4094 and --priority 0..7\n");
 		return -WBE_CMD_USAGE;
 	}
@@ -300,7 +284,7 @@ static int vcreate_exec(struct system *sys, int argc, char **argv)
 	struct netdev *dev;
 	rc = vlan_create(&sys->net, parent, (unsigned)tag, (unsigned)priority, &dev);
 	if (rc == -WBE_EXIST)
-		console_printf(&sys->console, "vcreate: %s-%lu already exists\n", parent->name, tag);
+		console_printf(&sys->console, "vcreate: %s-%llu already exists\n", parent->name, tag);
 	else if (rc == -WBE_RANGE)
 		console_printf(&sys->console, "vcreate: %s is itself a VLAN interface\n", parent->name);
 	return rc;

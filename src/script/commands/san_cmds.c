@@ -11,29 +11,6 @@
 #include <bearssl.h>
 #include <string.h>
 
-static int parse_number(const char *text, unsigned long long max, unsigned long long *out)
-{
-	unsigned long long v = 0;
-	int base = 10;
-	if (text[0] == '0' && (text[1] == 'x' || text[1] == 'X')) {
-		base = 16;
-		text += 2;
-	}
-	if (!*text)
-		return -WBE_CMD_USAGE;
-	for (; *text; text++) {
-		int d = *text >= '0' && *text <= '9' ? *text - '0'
-			: base == 16 && *text >= 'a' && *text <= 'f' ? *text - 'a' + 10
-			: base == 16 && *text >= 'A' && *text <= 'F' ? *text - 'A' + 10
-			: -1;
-		if (d < 0 || v > (max - (unsigned)d) / (unsigned)base)
-			return -WBE_CMD_USAGE;
-		v = v * (unsigned)base + (unsigned)d;
-	}
-	*out = v;
-	return 0;
-}
-
 /* Hooks the @nuris root paths as a drive and reports it (sanhook, sanboot). */
 static int hook(struct system *sys, const char *cmd, int nuris, char **uris, unsigned drive, struct san_drive **out)
 {
@@ -68,7 +45,7 @@ static int sanhook_exec(struct system *sys, int argc, char **argv)
 	if (rc || opts.help)
 		return rc;
 	unsigned long long drive = 0;
-	if (opts.present[0] && (parse_number(opts.value[0], 0xff, &drive) || drive < SAN_FIRST_DRIVE)) {
+	if (opts.present[0] && (command_parse_number(opts.value[0], 0xff, &drive) || drive < SAN_FIRST_DRIVE)) {
 		console_puts(&sys->console, "sanhook: --drive is a number from 0x80 to 0xff\n");
 		return -WBE_CMD_USAGE;
 	}
@@ -80,7 +57,7 @@ static struct san_drive *drive_option(struct system *sys, const char *cmd, const
 				      int index, int *rc)
 {
 	unsigned long long drive = 0;
-	if (opts->present[index] && parse_number(opts->value[index], 0xff, &drive)) {
+	if (opts->present[index] && command_parse_number(opts->value[index], 0xff, &drive)) {
 		console_printf(&sys->console, "%s: --drive is a number from 0x80 to 0xff\n", cmd);
 		*rc = -WBE_CMD_USAGE;
 		return NULL;
@@ -225,21 +202,21 @@ static int sanhash_exec(struct system *sys, int argc, char **argv)
 	if (!d)
 		return rc;
 	unsigned long long lba = 0, count = d->blocks;
-	if ((opts.present[1] && parse_number(opts.value[1], d->blocks, &lba)) ||
-	    (opts.present[2] && parse_number(opts.value[2], d->blocks, &count)) || lba + count > d->blocks) {
+	if ((opts.present[1] && command_parse_number(opts.value[1], d->blocks, &lba)) ||
+	    (opts.present[2] && command_parse_number(opts.value[2], d->blocks, &count)) || lba + count > d->blocks) {
 		console_puts(&sys->console, "sanhash: --lba and --count must lie within the drive\n");
 		return -WBE_CMD_USAGE;
 	}
 	if (!opts.present[2])
 		count = d->blocks - lba;
 	unsigned long long depth = SAN_QUEUE_DEPTH;
-	if (opts.present[3] && (parse_number(opts.value[3], SAN_QUEUE_DEPTH, &depth) || depth == 0)) {
+	if (opts.present[3] && (command_parse_number(opts.value[3], SAN_QUEUE_DEPTH, &depth) || depth == 0)) {
 		console_printf(&sys->console, "sanhash: --depth is 1..%d commands in flight\n", SAN_QUEUE_DEPTH);
 		return -WBE_CMD_USAGE;
 	}
 	if (opts.present[6]) {
 		unsigned long long reads;
-		if (parse_number(opts.value[6], UINT32_MAX, &reads) || reads == 0) {
+		if (command_parse_number(opts.value[6], UINT32_MAX, &reads) || reads == 0) {
 			console_puts(&sys->console, "sanhash: --random takes how many 4 KiB reads to make (1 or more)\n");
 			return -WBE_CMD_USAGE;
 		}
@@ -321,8 +298,8 @@ static int sanwrite_exec(struct system *sys, int argc, char **argv)
 	if (!d)
 		return rc;
 	unsigned long long lba, count, seed;
-	if (!opts.present[1] || !opts.present[2] || !opts.present[3] || parse_number(opts.value[1], d->blocks, &lba) ||
-	    parse_number(opts.value[2], d->blocks, &count) || parse_number(opts.value[3], ~0ULL, &seed) ||
+	if (!opts.present[1] || !opts.present[2] || !opts.present[3] || command_parse_number(opts.value[1], d->blocks, &lba) ||
+	    command_parse_number(opts.value[2], d->blocks, &count) || command_parse_number(opts.value[3], ~0ULL, &seed) ||
 	    lba + count > d->blocks || seed == 0) {
 		console_puts(&sys->console, "sanwrite: --lba and --count must lie within the drive; --seed is not 0\n");
 		return -WBE_CMD_USAGE;
@@ -370,7 +347,7 @@ static int sanboot_exec(struct system *sys, int argc, char **argv)
 	bool hooked_here = opts.first_arg < argc;
 	if (hooked_here) {
 		unsigned long long drive = 0;
-		if (opts.present[OPT_DRIVE] && (parse_number(opts.value[OPT_DRIVE], 0xff, &drive) || drive < SAN_FIRST_DRIVE)) {
+		if (opts.present[OPT_DRIVE] && (command_parse_number(opts.value[OPT_DRIVE], 0xff, &drive) || drive < SAN_FIRST_DRIVE)) {
 			console_puts(&sys->console, "sanboot: --drive is a number from 0x80 to 0xff\n");
 			return -WBE_CMD_USAGE;
 		}

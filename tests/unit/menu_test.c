@@ -340,3 +340,67 @@ TEST(menu_item_and_menu_commands)
 	CHECK_STR(menu_find(&f.sys.menus, "second")->items[0].label, "b");
 	system_fini(&f.sys);
 }
+
+struct colour_case {
+	const char *setup;  /* colour/cpair lines before the menu */
+	unsigned select_bg; /* background of the selected row */
+	unsigned normal_bg; /* background of the other rows */
+};
+
+static const struct colour_case colour_cases[] = {
+	{"", SCREEN_RED, SCREEN_BLUE}, /* iPXE's defaults */
+	{"cpair --foreground 0 --background 2 2\n", SCREEN_GREEN, SCREEN_BLUE},
+	{"cpair 1\n", SCREEN_RED, SCREEN_DEFAULT}, /* colours not given are the default */
+	{"colour --basic 6 1\n", SCREEN_CYAN, SCREEN_BLUE},   /* red now shows as cyan */
+	{"colour --rgb 0x00ff00 4\n", SCREEN_RED, SCREEN_GREEN}, /* nearest basic colour */
+};
+
+/* The colours set by script lines are the ones a menu draws with. */
+TEST(menu_colours_from_cpair_and_colour)
+{
+	for (size_t i = 0; i < COUNT(colour_cases); i++) {
+		struct choose_fixture f;
+		REQUIRE(choose_setup(&f, NULL, 0) == 0);
+		const char *setup = colour_cases[i].setup;
+		REQUIRE(script_exec(&f.sys, setup, strlen(setup)) == 0);
+		struct menu_view v;
+		struct menu *m;
+		REQUIRE(menu_create(&f.sys.menus, NULL, "T", &m) == 0);
+		menu_add_item(m, "a", "A", 0, false);
+		menu_add_item(m, "b", "B", 0, false);
+		REQUIRE(menu_view_start(&v, m, NULL, 0, 0) == 0);
+		menu_view_draw(&v, &f.sys.screen, &f.sys.console, 0);
+		if (f.tp.cell_bg[3][2] != colour_cases[i].select_bg || f.tp.cell_bg[4][2] != colour_cases[i].normal_bg)
+			test_fail(__FILE__, __LINE__, "case %zu: backgrounds %u/%u, expected %u/%u", i, f.tp.cell_bg[3][2],
+				  f.tp.cell_bg[4][2], colour_cases[i].select_bg, colour_cases[i].normal_bg);
+		system_fini(&f.sys);
+	}
+}
+
+TEST(menu_console_and_colour_errors)
+{
+	struct choose_fixture f;
+	REQUIRE(choose_setup(&f, NULL, 0) == 0);
+	static const struct {
+		const char *line;
+		int rc;
+		const char *output;
+	} cases[] = {
+		{"console\n", 0, "console: 80 columns, 25 rows\n"},
+		{"console --picture http://x/y.png --x 1024\n", 0, "console: --x is not supported"},
+		{"console --cols 100\n", -WBE_NOTSUP, "the terminal sets its own size here"},
+		{"colour 8\n", -WBE_CMD_USAGE, "colour \"8\" is not a number from 0 to 7"},
+		{"colour --basic 9 1\n", -WBE_CMD_USAGE, "--basic \"9\" is not a number from 0 to 7"},
+		{"colour --rgb 0x1000000 1\n", -WBE_CMD_USAGE, "--rgb"},
+		{"cpair --foreground 8 1\n", -WBE_CMD_USAGE, "colours are 0-7, or 9 for the default"},
+		{"cpair 8\n", -WBE_CMD_USAGE, "pair \"8\""},
+	};
+	for (size_t i = 0; i < COUNT(cases); i++) {
+		test_platform_clear_output(&f.tp);
+		int rc = script_exec(&f.sys, cases[i].line, strlen(cases[i].line));
+		if (rc != cases[i].rc || !strstr(test_platform_output(&f.tp), cases[i].output))
+			test_fail(__FILE__, __LINE__, "%s: rc %d, output \"%s\"", cases[i].line, rc,
+				  test_platform_output(&f.tp));
+	}
+	system_fini(&f.sys);
+}

@@ -11,6 +11,7 @@
  * register), with the tables built on first use.
  */
 #include "wireboot/crc32c.h"
+#include "wireboot/cpu.h"
 
 #include <stdbool.h>
 #include <string.h>
@@ -153,7 +154,6 @@ static inline uint64_t load_word(const uint8_t *b)
 	}
 
 #if defined(__x86_64__)
-#include <cpuid.h>
 #include <nmmintrin.h>
 
 #define SSE42_CRC8(c, v) _mm_crc32_u8((c), (v))
@@ -161,13 +161,8 @@ static inline uint64_t load_word(const uint8_t *b)
 DEFINE_HW_UPDATE(sse42_update, __attribute__((target("sse4.2"))), SSE42_CRC8, SSE42_CRC64)
 
 static const struct crc32c_impl impl_hw = {"sse4.2", sse42_update};
+#define HW_CRC_FEATURE "sse4_2"
 
-/* CPUID leaf 1, ECX bit 20: SSE4.2, which includes the crc32 instruction (Intel SDM vol. 2A). */
-static bool cpu_has_hw_crc(void)
-{
-	unsigned eax, ebx, ecx, edx;
-	return __get_cpuid(1, &eax, &ebx, &ecx, &edx) && (ecx & (1u << 20));
-}
 #define HAVE_HW_CRC 1
 
 #elif defined(__aarch64__)
@@ -178,20 +173,8 @@ static bool cpu_has_hw_crc(void)
 DEFINE_HW_UPDATE(armv8_update, __attribute__((target("crc"))), ARM_CRC8, ARM_CRC64)
 
 static const struct crc32c_impl impl_hw = {"armv8-crc", armv8_update};
+#define HW_CRC_FEATURE "crc32"
 
-/*
- * ID_AA64ISAR0_EL1.CRC32, bits [19:16], nonzero: CRC32{,C}{B,H,W,X} are implemented (Arm ARM
- * D17.2.61). UEFI runs at EL1 or EL2, where the register is readable. On a Linux host the
- * program runs at EL0, where the read traps and the kernel answers it with its sanitised view
- * of the register (Linux 4.11+, Documentation/arm64/cpu-feature-registers.rst): getauxval()
- * would need libc, which the core does not use.
- */
-static bool cpu_has_hw_crc(void)
-{
-	uint64_t isar0;
-	__asm__ volatile("mrs %0, ID_AA64ISAR0_EL1" : "=r"(isar0));
-	return ((isar0 >> 16) & 0xf) != 0;
-}
 #define HAVE_HW_CRC 1
 #endif
 
@@ -204,7 +187,10 @@ static void select_impls(void)
 	size_t n = 0;
 	build_sw_tables();
 #ifdef HAVE_HW_CRC
-	if (cpu_has_hw_crc()) {
+	bool present = false;
+	/* x86: SSE4.2 includes the crc32 instruction; arm64: ID_AA64ISAR0_EL1.CRC32 */
+	cpu_has_feature(HW_CRC_FEATURE, &present);
+	if (present) {
 		build_shift_table(shift_long, STREAM_LONG);
 		build_shift_table(shift_short, STREAM_SHORT);
 		usable[n++] = &impl_hw;

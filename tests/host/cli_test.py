@@ -147,6 +147,62 @@ def host_sockets_download():
     expect(r.returncode == 1 and "Error 0x0b01" in r.stdout, "refused connection has its own error", r.stdout)
 
 
+MENU_SCRIPT = """#!ipxe
+menu Boot menu
+item --gap -- Systems:
+item --key d debian Debian
+item --default fedora Fedora
+item shell Shell
+choose %s target && echo chose ${target} || echo cancelled
+"""
+
+UP, DOWN, ENTER, ESC = "\033[A", "\033[B", "\n", "\033"
+
+
+def menu_keys_on_stdin():
+    # keys come as a terminal sends them: arrows as escape sequences (decoded by the host
+    # program as the firmware decodes them on a serial console), Enter, hot keys, a lone Esc
+    for opts, keys, want in [("", ENTER, "chose fedora"), ("", DOWN + ENTER, "chose shell"),
+                             ("", UP + UP + ENTER, "chose debian"), ("", "\033[H\033[F" + ENTER, "chose shell"),
+                             ("", "d", "chose debian"), ("--default shell", ENTER, "chose shell"),
+                             ("", ESC, "cancelled"), ("--timeout 300", "", "chose fedora")]:
+        with tempfile.NamedTemporaryFile("w", suffix=".ipxe", delete=False) as f:
+            f.write(MENU_SCRIPT % opts)
+            path = f.name
+        try:
+            r = run(["--script", path], stdin=keys)
+        finally:
+            os.unlink(path)
+        expect(r.stdout.rstrip("\n").endswith(want), "%r with keys %r gives %r" % (opts, keys, want), r.stdout[-300:])
+        # drawn with ANSI sequences: the title, the items, the selection in pair 2 (white on red)
+        expect("Boot menu" in r.stdout and "Fedora" in r.stdout and "\033[0;37;41m" in r.stdout,
+               "menu drawn with colours", r.stdout[:400])
+        expect(r.stdout.count("\033[?25l") == 1 and r.stdout.count("\033[?25h") == 1,
+               "cursor hidden while the menu shows, then restored", r.stdout[-200:])
+
+
+def cpuid_matches_cpuinfo():
+    # the kernel's flags are CPUID bits too (same names): both must agree on this machine
+    with open("/proc/cpuinfo") as f:
+        flags = set(next(l for l in f if l.startswith("flags")).split(":")[1].split())
+    help_text = run(["--exec", "cpuid --help"]).stdout
+    names = help_text.split("feature names on this CPU architecture:")[1].split()
+    expect(len(names) >= 10, "feature names listed in --help", help_text)
+    checks = ["cpuid %s && echo %s=yes || echo %s=no" % (n, n, n) for n in names]
+    checks += ["cpuid --ext 29 && echo bit-lm=yes || echo bit-lm=no",
+               "cpuid --ecx 20 && echo bit-sse4_2=yes || echo bit-sse4_2=no",
+               "cpuid 6 && echo bit-pae=yes || echo bit-pae=no"]
+    r = run(["--exec", "\n".join(checks)])
+    for n in names:
+        want = "%s=%s" % (n, "yes" if n in flags else "no")
+        expect(want in r.stdout, want, r.stdout)
+    for n in ("lm", "sse4_2", "pae"):
+        want = "bit-%s=%s" % (n, "yes" if n in flags else "no")
+        expect(want in r.stdout, want + " (iPXE's bit-number form)", r.stdout)
+    r = run(["--exec", "cpuid nosuchfeature"])
+    expect(r.returncode == 1 and "Error 0x1707" in r.stdout, "unknown name has its own error", r.stdout)
+
+
 def main():
     if not os.access(WIREBOOT, os.X_OK):
         print("FAIL host/binary: %s not built" % WIREBOOT)
@@ -157,7 +213,8 @@ def main():
                      ("embedded-shell-on-stdin", embedded_shell_on_stdin), ("shell-ends-at-eof", shell_ends_at_eof),
                      ("selftest", selftest_runs), ("reboot-refused", reboot_refused_on_host),
                      ("usage-errors", usage_errors), ("help-option", help_option),
-                     ("host-sockets-download", host_sockets_download)]:
+                     ("host-sockets-download", host_sockets_download),
+                     ("menu-keys-on-stdin", menu_keys_on_stdin), ("cpuid-matches-cpuinfo", cpuid_matches_cpuinfo)]:
         case(name, fn)
     sys.exit(0 if all(results) else 1)
 

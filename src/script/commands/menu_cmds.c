@@ -191,6 +191,7 @@ static int choose_exec(struct system *sys, int argc, char **argv)
 		console_printf(&sys->console, "choose: menu \"%s\" has no item to choose\n", menu->name);
 	} else {
 		screen_cursor(&sys->screen, false);
+		menu_view_draw(&c.view, &sys->screen, &sys->console, loop_now(&sys->loop)); /* before keys typed ahead act */
 		do /* in slices, so that the countdown is redrawn even when nothing else happens */
 			rc = loop_run_until(&sys->loop, choice_made, &c, REDRAW_NS);
 		while (rc == -WBE_TIMEDOUT);

@@ -1,6 +1,7 @@
-/* system_cmds.c - reboot, poweroff, debug, selftest. */
+/* system_cmds.c - reboot, poweroff, debug, selftest, cpuid. */
 #include "wireboot/command.h"
 #include "wireboot/console.h"
+#include "wireboot/cpu.h"
 #include "wireboot/errors.h"
 #include "wireboot/log.h"
 #include "wireboot/selftest.h"
@@ -73,4 +74,51 @@ static int selftest_exec(struct system *sys, int argc, char **argv)
 	if (rc || opts.help)
 		return rc;
 	return crypto_selftest(print_result, sys);
+}
+
+static int cpuid_exec(struct system *sys, int argc, char **argv);
+const struct command cmd_cpuid = {"cpuid", "cpuid [--ext] [--ecx] <bit>  |  cpuid <feature name>",
+				  "Succeed if the CPU has a feature (x86 CPUID bit, or a named feature)", cpuid_exec};
+WB_REGISTER(commands, cmd_cpuid);
+
+static int cpuid_exec(struct system *sys, int argc, char **argv)
+{
+	static const struct option_spec specs[] = {{"ext", 'e', OPTION_FLAG}, {"ecx", 'c', OPTION_FLAG}};
+	struct parsed_options opts;
+	int rc = options_parse(sys, &cmd_cpuid, specs, 2, argc, argv, 1, 1, &opts);
+	if (rc || opts.help) {
+		if (opts.help)
+			console_printf(&sys->console, "feature names on this CPU architecture: %s\n", cpu_feature_names());
+		return rc;
+	}
+	const char *arg = argv[opts.first_arg];
+	bool present = false;
+	unsigned long long bit;
+	if (arg[0] >= '0' && arg[0] <= '9') {
+		/* iPXE's form: a bit of EDX (or with --ecx ECX) of leaf 1, or with --ext 0x80000001 */
+		if (command_parse_number(arg, 31, &bit)) {
+			console_printf(&sys->console, "cpuid: \"%s\" is not a bit number from 0 to 31\n", arg);
+			return -WBE_CMD_USAGE;
+		}
+		uint32_t regs[4];
+		rc = cpu_x86_cpuid(opts.present[0] ? 0x80000001u : 1, 0, regs);
+		if (rc) {
+			console_printf(&sys->console, "cpuid: a CPUID bit number means an x86 feature; this is %s "
+				       "(test features by name: cpuid --help)\n", sys->platform->arch);
+			return rc;
+		}
+		present = regs[opts.present[1] ? CPU_ECX : CPU_EDX] >> bit & 1;
+	} else {
+		if (opts.present[0] || opts.present[1]) {
+			console_printf(&sys->console, "cpuid: --ext and --ecx go with a bit number, not a name\n");
+			return -WBE_CMD_USAGE;
+		}
+		rc = cpu_has_feature(arg, &present);
+		if (rc) {
+			console_printf(&sys->console, "cpuid: no feature \"%s\" on %s; known: %s\n", arg, sys->platform->arch,
+				       cpu_feature_names());
+			return rc;
+		}
+	}
+	return present ? 0 : -WBE_SCRIPT_FALSE; /* a silent failure, as iseq's */
 }

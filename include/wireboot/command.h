@@ -67,4 +67,10 @@ int command_parse_number(const char *text, unsigned long long max, unsigned long
  */
 int command_parse_key(const char *text);
 
+/**
+ * command_join_args() - @argv[@first..@argc) joined by single spaces (iPXE's concat_args):
+ * a new string the caller frees with wb_free(), "" when there are none, NULL when out of memory.
+ */
+char *command_join_args(int argc, char **argv, int first);
+
 #endif

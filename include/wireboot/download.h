@@ -18,6 +18,7 @@
 
 struct system;
 struct uri;
+struct params;
 
 struct download {
 	struct uri *uri; /* what is being fetched; owned by the download (see above) */
@@ -34,6 +35,8 @@ struct download {
 	int (*write)(struct download *dl, uint64_t offset, const void *data, size_t len);
 	void *ctx;   /* the sink's state */
 	bool quiet;  /* no progress line (scripts fetching small files, tests) */
+	/* form parameters to send, from a "##params[=name]" suffix (set by download_fetch()) */
+	const struct params *form;
 	/* progress, maintained by download_progress() */
 	uint64_t total;       /* 0 when unknown */
 	uint64_t done;        /* bytes received so far */
@@ -50,14 +53,18 @@ struct uri_scheme {
 	 * problem, ...). Must end within bounded time: every wait has a timeout.
 	 */
 	int (*fetch)(struct system *sys, struct download *dl);
+	bool sends_form; /* can send dl->form (params.h); other schemes refuse a ##params URI */
 };
 
 /**
  * download_fetch() - fetch @text (absolute, or relative to @base when @base is not NULL) into
  * @dl's sink. dl->uri must be NULL on entry; on return (success or failure) it holds the
  * final URI (after redirects) or NULL if @text did not parse. Free it with uri_free().
+ * @text may end in iPXE's "##params" or "##params=<name>": the suffix is not part of the URI;
+ * it names the form parameter list (params.h; without a name the latest list) to send.
  * Returns 0 or a negative rc: -WBE_URI_SCHEME for an unsupported scheme, parse errors from
- * uri_parse(), or the scheme's error.
+ * uri_parse(), -WBE_PARAMS_NOT_FOUND / -WBE_PARAMS_SCHEME for a bad ##params suffix, or the
+ * scheme's error.
  */
 int download_fetch(struct system *sys, const struct uri *base, const char *text, struct download *dl);
 

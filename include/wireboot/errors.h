@@ -193,7 +193,9 @@
 	X(WBE_CONSOLE_MODE, 0x1705, "the console has no text mode of the requested size") \
 	X(WBE_CPU_NOT_X86, 0x1706, "cpuid checks x86 CPU features, and this CPU is not an x86") \
 	X(WBE_CPU_FEATURE_UNKNOWN, 0x1707, "no such CPU feature name (see `cpuid --help`)") \
-	X(WBE_PARAMS_NOT_FOUND, 0x1708, "no such form parameter list (create it with `params` first)")
+	X(WBE_PARAMS_NOT_FOUND, 0x1708, "no such form parameter list (create it with `params` first)") \
+	X(WBE_PARAMS_TOO_MANY, 0x1709, "too many form parameter lists, or too many parameters in one list") \
+	X(WBE_PARAMS_SCHEME, 0x170a, "form parameters (##params) can only be sent over http:// and https://")
 
 enum wb_error {
 #define WB_ERROR_ENUM(name, value, message) name = value,

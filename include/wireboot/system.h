@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include "wireboot/console.h"
 #include "wireboot/menu.h"
+#include "wireboot/params.h"
 #include "wireboot/screen.h"
 #include "wireboot/list.h"
 #include "wireboot/log.h"
@@ -30,6 +31,7 @@ struct system {
 	struct console console;
 	struct screen screen;     /* full-screen text and colours (menus, `colour`, `cpair`) */
 	struct menu_set menus;    /* `menu`/`item`, shown by `choose` */
+	struct params_set params; /* `params`/`param`, sent by http(s) URIs ending in ##params */
 	struct log log;
 	struct loop loop;
 	struct settings settings;

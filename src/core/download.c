@@ -3,6 +3,7 @@
 #include "wireboot/console.h"
 #include "wireboot/errors.h"
 #include "wireboot/malloc.h"
+#include "wireboot/params.h"
 #include "wireboot/system.h"
 #include "wireboot/uri.h"
 
@@ -19,12 +20,47 @@ static const struct uri_scheme *find_scheme(const char *name)
 	return NULL;
 }
 
+/* iPXE's suffix naming a form parameter list: "...##params" or "...##params=name" */
+#define PARAMS_SUFFIX "##params"
+
+/* Splits a "##params[=name]" suffix off @text: returns the URI part (a copy to free, or NULL
+ * when out of memory) and the list in *@form (NULL without a suffix); 0 or an rc. */
+static int split_params(struct system *sys, const char *text, char **uri_text, const struct params **form)
+{
+	const char *suffix = strstr(text, PARAMS_SUFFIX);
+	const char *tail = suffix ? suffix + strlen(PARAMS_SUFFIX) : NULL;
+	*form = NULL;
+	if (tail && (*tail == '\0' || *tail == '=')) {
+		const char *name = *tail == '=' ? tail + 1 : NULL;
+		*form = params_find(&sys->params, name);
+		if (!*form) {
+			console_printf(&sys->console, "cannot download \"%s\": no form parameter list %s%s%s\n", text,
+				       name ? "\"" : "", name ? name : "(create one with params)", name ? "\"" : "");
+			return -WBE_PARAMS_NOT_FOUND;
+		}
+	} else {
+		suffix = NULL;
+	}
+	size_t len = suffix ? (size_t)(suffix - text) : strlen(text);
+	*uri_text = wb_malloc(len + 1);
+	if (!*uri_text)
+		return -WBE_NOMEM;
+	memcpy(*uri_text, text, len);
+	(*uri_text)[len] = '\0';
+	return 0;
+}
+
 int download_fetch(struct system *sys, const struct uri *base, const char *text, struct download *dl)
 {
 	dl->uri = NULL;
-	int rc = base ? uri_resolve(base, text, &dl->uri) : uri_parse(text, &dl->uri);
-	if (rc == -WBE_URI_SYNTAX && !base && !strchr(text, ':'))
+	char *plain;
+	int rc = split_params(sys, text, &plain, &dl->form);
+	if (rc)
+		return rc;
+	rc = base ? uri_resolve(base, plain, &dl->uri) : uri_parse(plain, &dl->uri);
+	if (rc == -WBE_URI_SYNTAX && !base && !strchr(plain, ':'))
 		rc = -WBE_URI_SCHEME; /* "boot.ipxe" with no script URI to resolve it against */
+	wb_free(plain);
 	if (rc) {
 		console_printf(&sys->console, "cannot download \"%s\": %s\n", text, errors_message(rc));
 		return rc;
@@ -33,6 +69,11 @@ int download_fetch(struct system *sys, const struct uri *base, const char *text,
 	if (!scheme) {
 		console_printf(&sys->console, "cannot download \"%s\": no %s: support\n", text, dl->uri->scheme);
 		return -WBE_URI_SCHEME;
+	}
+	if (dl->form && !scheme->sends_form) {
+		console_printf(&sys->console, "cannot download \"%s\": %s: cannot send form parameters\n", text,
+			       dl->uri->scheme);
+		return -WBE_PARAMS_SCHEME;
 	}
 	dl->total = 0;
 	dl->done = 0;
@@ -135,5 +176,5 @@ static int fetch_file(struct system *sys, struct download *dl)
 	return rc;
 }
 
-const struct uri_scheme scheme_file = {"file", fetch_file};
+const struct uri_scheme scheme_file = {"file", fetch_file, false};
 WB_REGISTER(uri_schemes, scheme_file);

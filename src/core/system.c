@@ -29,6 +29,7 @@ int system_init(struct system *sys, const struct platform *platform)
 	console_init(&sys->console, platform);
 	screen_init(&sys->screen, platform);
 	menu_set_init(&sys->menus);
+	params_set_init(&sys->params);
 	log_init(&sys->log, &sys->console);
 	loop_init(&sys->loop, platform_now, (void *)platform);
 	sys->loop.cancel_requested = console_interrupted;
@@ -77,6 +78,7 @@ void system_fini(struct system *sys)
 		san_unhook(sys, list_entry(sys->san_drives.next, struct san_drive, link));
 	image_free_all(sys);
 	menu_set_fini(&sys->menus);
+	params_set_fini(&sys->params);
 	net_fini(&sys->net);
 	trust_store_destroy(sys->trust); /* after the network: no TLS stream uses it any more */
 	sys->trust = NULL;

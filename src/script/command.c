@@ -3,6 +3,7 @@
 #include "wireboot/chars.h"
 #include "wireboot/console.h"
 #include "wireboot/errors.h"
+#include "wireboot/malloc.h"
 #include "wireboot/system.h"
 
 #include <string.h>
@@ -130,4 +131,23 @@ int command_parse_key(const char *text)
 	}
 	unsigned long long v;
 	return command_parse_number(text, 0x10ffff, &v) ? -1 : (int)v;
+}
+
+char *command_join_args(int argc, char **argv, int first)
+{
+	size_t len = 1;
+	for (int i = first; i < argc; i++)
+		len += strlen(argv[i]) + 1;
+	char *text = wb_malloc(len), *p = text;
+	if (!text)
+		return NULL;
+	for (int i = first; i < argc; i++) {
+		size_t n = strlen(argv[i]);
+		if (i > first)
+			*p++ = ' ';
+		memcpy(p, argv[i], n);
+		p += n;
+	}
+	*p = '\0';
+	return text;
 }

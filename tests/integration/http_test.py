@@ -30,6 +30,7 @@ pid {dir}/nginx.pid;
 events {{ worker_connections 64; }}
 http {{
     log_format wb '$connection $connection_requests $status "$request" "$http_authorization" "$http_host" "$http_user_agent"';
+    log_format form '$request_method $uri "$request_body" "$http_x_wireboot_test" "$content_type"';
     access_log {dir}/access.log wb;
     client_body_temp_path {dir}/tmp-body;
     proxy_temp_path {dir}/tmp-proxy;
@@ -53,6 +54,20 @@ http {{
             auth_basic "wireboot test";
             auth_basic_user_file {dir}/htpasswd;
         }}
+        # form parameters: proxying makes nginx read the body into $request_body for the log;
+        # the static server behind answers a POST with the file (405 turned into 200)
+        location /form/ {{
+            access_log {dir}/form.log form;
+            proxy_pass http://unix:{dir}/static.sock:/;
+        }}
+        location = /post-303 {{ access_log {dir}/form.log form; return 303 /form/files/small.txt; }}
+        location = /post-307 {{ access_log {dir}/form.log form; return 307 /form/files/small.txt; }}
+    }}
+    server {{
+        listen unix:{dir}/static.sock;
+        access_log off;
+        root {dir}/www;
+        error_page 405 =200 $uri;
     }}
 }}
 """
@@ -157,6 +172,7 @@ class Web:
         for sub in ("www/files", "www/chunked", "www/private"):
             os.makedirs(os.path.join(d, sub))
         self.digest = random_file(os.path.join(d, "www/files/big.bin"), FILE_SIZE)
+        self.small_digest = random_file(os.path.join(d, "www/files/small.txt"), 4096)
         for sub in ("chunked", "private"):
             os.link(os.path.join(d, "www/files/big.bin"), os.path.join(d, "www", sub, "big.bin"))
         hashed = subprocess.run(["openssl", "passwd", "-apr1", PASSWORD], check=True, stdout=subprocess.PIPE,
@@ -179,8 +195,8 @@ class Web:
     def url(self, path, auth=""):
         return "http://%s127.0.0.1:%d%s" % (auth, self.port, path)
 
-    def access_log(self):
-        with open(os.path.join(self.lab.dir, "access.log")) as f:
+    def access_log(self, name="access.log"):
+        with open(os.path.join(self.lab.dir, name)) as f:
             return f.read().splitlines()
 
 
@@ -340,6 +356,48 @@ def case_malformed(lab):
         expect(bad.url(path) + ": " in out, "the URI is named", out)
 
 
+FORM_SCRIPT = """params
+param mac 52:54:00:12:34:56
+param name a b/c=d \u00e9*-._~
+param --header X-Wireboot-Test hello 42
+params --name other
+param --params other --header X-Wireboot-Test only-a-header
+"""
+FORM_BODY = "mac=52%3A54%3A00%3A12%3A34%3A56&name=a+b%2Fc%3Dd+%C3%A9*-._%7E"
+
+
+def case_form_params(lab):
+    """iPXE's params/param: a URI ending in ##params POSTs the form to nginx, which must get
+    exactly the urlencoded body, the content type and the extra header field."""
+    web = Web(lab)
+    small = "fetch: 4096 bytes sha256 %s" % web.small_digest
+    rc, out = lab.wireboot([], FORM_SCRIPT + "fetch --quiet %s##params=\n" % web.url("/form/files/small.txt"))
+    expect(rc == 0 and small in out, "the POST's answer is the file", out)
+    rc, out = lab.wireboot([], FORM_SCRIPT + "fetch --quiet %s##params=other\n" % web.url("/form/files/small.txt"))
+    expect(rc == 0 and small in out, "a header-only list fetches with GET", out)
+    # after a POST, 303 makes the next request a GET; 307 repeats the POST
+    for path in ("/post-303", "/post-307"):
+        rc, out = lab.wireboot([], FORM_SCRIPT + "fetch --quiet %s##params=\n" % web.url(path))
+        expect(rc == 0 and small in out, "%s is followed" % path, out)
+    log = web.access_log("form.log")
+    want = [
+        'POST /form/files/small.txt "%s" "hello 42" "application/x-www-form-urlencoded"' % FORM_BODY,
+        'GET /form/files/small.txt "-" "only-a-header" "-"',
+        'POST /post-303 "-" "hello 42" "application/x-www-form-urlencoded"',
+        'GET /form/files/small.txt "-" "hello 42" "-"',
+        'POST /post-307 "-" "hello 42" "application/x-www-form-urlencoded"',
+        'POST /form/files/small.txt "%s" "hello 42" "application/x-www-form-urlencoded"' % FORM_BODY,
+    ]
+    expect(log == want, "nginx saw exactly these requests:\n%s" % "\n".join(want), "\n".join(log))
+    # the unnamed list is the one "##params" names when there is no other; errors have codes
+    rc, out = lab.wireboot([], "fetch %s##params" % web.url("/form/files/small.txt"))
+    expect_error(rc, out, 0x1708)
+    rc, out = lab.wireboot([], "params\nfetch tftp://127.0.0.1/x##params")
+    expect_error(rc, out, 0x170a)
+    rc, out = lab.wireboot([], "params\nparam --header Bad:Name x")
+    expect(rc != 0 and "is not a header field name" in out, "header names are checked", out)
+
+
 CASES = [
     ("content_length", case_content_length),
     ("chunked_nginx", case_chunked_nginx),
@@ -353,6 +411,7 @@ CASES = [
     ("stale_connection", case_stale_connection),
     ("truncated", case_truncated),
     ("malformed", case_malformed),
+    ("form_params", case_form_params),
 ]
 
 

@@ -2,7 +2,8 @@
  * http.c - the HTTP/1.1 download client (contract in wireboot/http.h). Section numbers are
  * RFC 9110's unless RFC 9112 is named.
  *
- * One fetch is a loop of exchanges: (re)use a connection, send one GET, read the response
+ * One fetch is a loop of exchanges: (re)use a connection, send one GET (or a POST of form
+ * parameters, see params.h), read the response
  * head, then either follow a redirect, answer an authentication challenge, resume, or deliver
  * the body to the sink and finish. Requests are never pipelined, so a connection carries one
  * exchange at a time and can be given up whenever anything about it is doubtful.
@@ -20,6 +21,7 @@
 #include "wireboot/http_msg.h"
 #include "wireboot/log.h"
 #include "wireboot/malloc.h"
+#include "wireboot/params.h"
 #include "wireboot/stream.h"
 #include "wireboot/system.h"
 #include "wireboot/tls.h"
@@ -51,6 +53,12 @@ struct fetch {
 	char etag[HTTP_MSG_ETAG_MAX + 1];
 	uint64_t offset;    /* file offset of the next body byte */
 	unsigned redirects, resumes;
+
+	/* iPXE's form parameters (dl->form): header fields go with every request; the form is
+	 * POSTed while @post (a 301/302/303 redirect turns the request into a GET) */
+	bool post;
+	char *form_body; /* application/x-www-form-urlencoded, form_len bytes */
+	size_t form_len;
 
 	struct http_msg msg;
 	char text[URI_MAX_LEN + 1]; /* the current URI, redacted, for messages */
@@ -221,23 +229,43 @@ static int basic_credentials(const struct uri *u, char *out)
 	return 0;
 }
 
-/* GET in origin-form (RFC 9112 §3.2.1): the path (or "/") and query, never the fragment. */
+/* The extra header fields of the form parameter list ("Key: value\r\n" each), NUL-terminated
+ * into @out of @size bytes; returns their length whatever @size is. */
+static size_t extra_headers(const struct params *form, char *out, size_t size)
+{
+	size_t len = 0;
+	for (size_t i = 0; form && i < form->count; i++) {
+		const struct param *e = &form->entries[i];
+		if (!e->header)
+			continue;
+		int n = wb_snprintf(size > len ? out + len : NULL, size > len ? size - len : 0, "%s: %s\r\n", e->key,
+				    e->value);
+		len += (size_t)n;
+	}
+	return len;
+}
+
+/* The request in origin-form (RFC 9112 §3.2.1): the path (or "/") and query, never the
+ * fragment; a POST carries the form (§9.3.3) with its type and length. */
 static int send_request(struct fetch *f)
 {
 	const struct uri *u = f->dl->uri;
 	bool auth = f->send_auth && u->user;
 	size_t cred_size = auth ? credentials_len(u) + 1 : 1;
-	/* the fixed text below, the port and the Range line add under 200 bytes */
+	size_t extra_size = extra_headers(f->dl->form, NULL, 0) + 1;
+	/* the fixed text below, the port, the Range and the form's Content-* lines add under 400 bytes */
 	size_t size = strlen(u->path) + (u->query ? strlen(u->query) : 0) + strlen(u->host) + cred_size +
-		      strlen(f->etag) + 320;
+		      strlen(f->etag) + extra_size + 400;
 	char *req = wb_malloc(size);
 	char *cred = wb_malloc(cred_size);
-	int rc = req && cred ? 0 : -WBE_NOMEM;
+	char *extra = wb_malloc(extra_size);
+	int rc = req && cred && extra ? 0 : -WBE_NOMEM;
 	if (rc == 0 && auth)
 		rc = basic_credentials(u, cred);
 	else if (rc == 0)
 		cred[0] = '\0';
 	if (rc == 0) {
+		extra_headers(f->dl->form, extra, extra_size);
 		char port[8] = "";
 		if (u->has_port && u->port != uri_default_port(u->scheme))
 			wb_snprintf(port, sizeof(port), ":%u", u->port);
@@ -246,19 +274,28 @@ static int send_request(struct fetch *f)
 			wb_snprintf(range, sizeof(range), "Range: bytes=%llu-\r\n", (unsigned long long)f->range_from);
 		/* If-Range (§13.1.5): a file that changed since comes back whole (200), not spliced */
 		bool if_range = f->range_from && f->etag[0];
+		char content[96] = "";
+		if (f->post)
+			wb_snprintf(content, sizeof(content),
+				    "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: %llu\r\n",
+				    (unsigned long long)f->form_len);
 		int n = wb_snprintf(req, size,
-				    "GET %s%s%s%s HTTP/1.1\r\nHost: %s%s%s%s\r\nUser-Agent: wireboot/" WIREBOOT_VERSION
-				    "\r\n%s%s%s%s%s%s%s\r\n",
-				    u->path[0] ? "" : "/", u->path, u->query ? "?" : "", u->query ? u->query : "",
-				    u->host_is_ip_literal ? "[" : "", u->host, u->host_is_ip_literal ? "]" : "", port,
-				    auth ? "Authorization: Basic " : "", cred, auth ? "\r\n" : "", range,
-				    if_range ? "If-Range: " : "", if_range ? f->etag : "", if_range ? "\r\n" : "");
+				    "%s %s%s%s%s HTTP/1.1\r\nHost: %s%s%s%s\r\nUser-Agent: wireboot/" WIREBOOT_VERSION
+				    "\r\n%s%s%s%s%s%s%s%s%s\r\n",
+				    f->post ? "POST" : "GET", u->path[0] ? "" : "/", u->path, u->query ? "?" : "",
+				    u->query ? u->query : "", u->host_is_ip_literal ? "[" : "", u->host,
+				    u->host_is_ip_literal ? "]" : "", port, auth ? "Authorization: Basic " : "", cred,
+				    auth ? "\r\n" : "", range, if_range ? "If-Range: " : "", if_range ? f->etag : "",
+				    if_range ? "\r\n" : "", content, extra);
 		rc = send_all(f, req, (size_t)n);
 		memset(req, 0, (size_t)n); /* it held the credentials */
+		if (rc == 0 && f->post)
+			rc = send_all(f, f->form_body, f->form_len);
 	}
 	if (cred)
 		memset(cred, 0, cred_size);
 	wb_free(cred);
+	wb_free(extra);
 	wb_free(req);
 	return rc;
 }
@@ -325,10 +362,15 @@ static void response_end(struct fetch *f)
 /*
  * Sends the request and reads the response head. A kept connection may have been closed by
  * the server in the meantime: when it fails before the first byte of the response, the
- * request goes once more over a new connection (RFC 9112 §9.3.1; GET is idempotent).
+ * request goes once more over a new connection (RFC 9112 §9.3.1; GET is idempotent; a POST
+ * never goes over a kept connection).
  */
 static int exchange(struct fetch *f)
 {
+	/* a POST is not idempotent (§9.2.2): it goes over a new connection, so that the retry
+	 * below never sends it twice */
+	if (f->post)
+		conn_release(f, true);
 	for (;;) {
 		int rc = conn_open(f);
 		if (rc)
@@ -431,6 +473,10 @@ static int follow_redirect(struct fetch *f)
 	log_msg(&f->sys->log, LOG_DEBUG, "http", "HTTP %u: redirected to %s", m->status, uri_text(f));
 	/* a new resource: nothing of the old one's state applies */
 	f->send_auth = false;
+	/* §15.4.2-4: after 301 and 302 clients change POST to GET, as 303 asks; 307 and 308
+	 * repeat the request as it was */
+	if (m->status == 301 || m->status == 302 || m->status == 303)
+		f->post = false;
 	f->range_from = 0;
 	f->resumable = false;
 	return 0;
@@ -484,7 +530,8 @@ static int body_start(struct fetch *f)
 	dl->done = 0;
 	f->total = m->has_content_length ? m->content_length : 0;
 	dl->total = f->total;
-	f->resumable = m->accept_ranges && m->framing == HTTP_FRAMING_LENGTH;
+	/* a POST's answer is not a file that a Range request could continue */
+	f->resumable = m->accept_ranges && m->framing == HTTP_FRAMING_LENGTH && !f->post;
 	memcpy(f->etag, m->etag, sizeof(f->etag));
 	if (m->has_content_length && dl->expect) {
 		int rc = dl->expect(dl, m->content_length);
@@ -588,13 +635,25 @@ static int http_fetch(struct system *sys, struct download *dl)
 	}
 	f->sys = sys;
 	f->dl = dl;
-	int rc = run(f);
+	int rc = 0;
+	if (dl->form && params_has_form(dl->form)) {
+		f->post = true;
+		f->form_len = params_form_encode(dl->form, NULL, 0);
+		f->form_body = wb_malloc(f->form_len + 1);
+		if (f->form_body)
+			params_form_encode(dl->form, f->form_body, f->form_len + 1);
+		else
+			rc = -WBE_NOMEM;
+	}
+	if (rc == 0)
+		rc = run(f);
 	conn_release(f, rc == 0);
+	wb_free(f->form_body);
 	wb_free(f);
 	return rc;
 }
 
-const struct uri_scheme scheme_http = {"http", http_fetch};
+const struct uri_scheme scheme_http = {"http", http_fetch, true};
 WB_REGISTER(uri_schemes, scheme_http);
-const struct uri_scheme scheme_https = {"https", http_fetch};
+const struct uri_scheme scheme_https = {"https", http_fetch, true};
 WB_REGISTER(uri_schemes, scheme_https);

@@ -520,5 +520,5 @@ static int tftp_fetch(struct system *sys, struct download *dl)
 	return rc;
 }
 
-const struct uri_scheme scheme_tftp = {"tftp", tftp_fetch};
+const struct uri_scheme scheme_tftp = {"tftp", tftp_fetch, false};
 WB_REGISTER(uri_schemes, scheme_tftp);

@@ -14,27 +14,6 @@
 #define NS_PER_MS 1000000ULL
 #define REDRAW_NS (100 * NS_PER_MS) /* the countdown and timeout are checked this often */
 
-/* The arguments from @first on joined by single spaces (iPXE's concat_args), or NULL when
- * out of memory. Caller frees. */
-static char *join_args(int argc, char **argv, int first)
-{
-	size_t len = 1;
-	for (int i = first; i < argc; i++)
-		len += strlen(argv[i]) + 1;
-	char *text = wb_malloc(len), *p = text;
-	if (!text)
-		return NULL;
-	for (int i = first; i < argc; i++) {
-		size_t n = strlen(argv[i]);
-		if (i > first)
-			*p++ = ' ';
-		memcpy(p, argv[i], n);
-		p += n;
-	}
-	*p = '\0';
-	return text;
-}
-
 static int menu_exec(struct system *sys, int argc, char **argv);
 const struct command cmd_menu = {"menu", "menu [--name <name>] [--delete] [title...]",
 				  "Create a menu (replacing one of the same name), or delete one", menu_exec};
@@ -57,7 +36,7 @@ static int menu_exec(struct system *sys, int argc, char **argv)
 		menu_destroy(&sys->menus, menu);
 		return 0;
 	}
-	char *title = join_args(argc, argv, opts.first_arg);
+	char *title = command_join_args(argc, argv, opts.first_arg);
 	if (!title)
 		return -WBE_NOMEM;
 	rc = menu_create(&sys->menus, name, title, NULL);
@@ -107,7 +86,7 @@ static int item_exec(struct system *sys, int argc, char **argv)
 	int next = opts.first_arg;
 	/* as iPXE: a gap has no label, and so has an item without arguments */
 	const char *label = !opts.present[3] && next < argc ? argv[next++] : NULL;
-	char *text = join_args(argc, argv, next);
+	char *text = command_join_args(argc, argv, next);
 	if (!text)
 		return -WBE_NOMEM;
 	rc = menu_add_item(menu, label, text, key, opts.present[2]);

@@ -83,6 +83,13 @@ class QemuConsole:
             # pump while typing so the guest's echo does not fill its transmit buffer
             self._pump(0.02)
 
+    def send_key(self, sequence):
+        """Send one key's bytes at once: an escape sequence (arrow keys) must arrive together,
+        or the firmware takes its ESC for the Esc key."""
+        self.log.write("[%8.3f] >>> key %r\n" % (self.elapsed(), sequence))
+        self.proc.stdin.write(sequence.encode("latin-1"))
+        self.proc.stdin.flush()
+
     def output(self):
         return "".join(self.everything)
 

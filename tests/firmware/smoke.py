@@ -106,6 +106,47 @@ def run_wireboot_checks(con, arch, accelerated_aes):
     return mac
 
 
+MENU = ("menu Firmware menu ; item --gap Pick one: ; item one First ; item --key t two Second ; "
+        "item three Third ; choose %s pick && echo picked-${pick} || echo no-pick\r")
+DOWN = "\x1b[B"
+
+
+def run_menu_checks(con, arch):
+    """A menu on the firmware's serial console: drawn with ANSI sequences by the firmware's
+    text output, driven by the arrow keys it decodes, a hot key, and the timeout."""
+    con.send(MENU % "--timeout 60000")
+    con.expect(r"Firmware menu", COMMAND_TIMEOUT)
+    con.expect(r"Third", COMMAND_TIMEOUT)
+    con.expect(r"\(\d+\)", COMMAND_TIMEOUT)  # the countdown
+    drawn = con.output()
+    if "\x1b[" not in drawn[drawn.rfind("Firmware menu") - 400:]:
+        raise AssertionError("the menu was not drawn with terminal control sequences")
+    con.send_key(DOWN)
+    con.send_key(DOWN)
+    con.send("\r")
+    con.expect(r"picked-three", COMMAND_TIMEOUT)
+    con.expect(r"wireboot> ", COMMAND_TIMEOUT)
+    con.send(MENU % "")
+    con.expect(r"Third", COMMAND_TIMEOUT)
+    con.send("t")
+    con.expect(r"picked-two", COMMAND_TIMEOUT)
+    con.expect(r"wireboot> ", COMMAND_TIMEOUT)
+    con.send(MENU % "--timeout 1500")
+    con.expect(r"picked-one", COMMAND_TIMEOUT)  # nobody pressed a key: the default
+    con.expect(r"wireboot> ", COMMAND_TIMEOUT)
+    # cpuid: iPXE's x86 bit form, and a feature by name on either architecture
+    if arch == "arm64":
+        con.send("cpuid --ext 29 || echo not-x86 ; cpuid asimd && echo has-asimd\r")
+        con.expect(r"Error 0x1706", COMMAND_TIMEOUT)
+        con.expect(r"not-x86", COMMAND_TIMEOUT)
+        con.expect(r"has-asimd", COMMAND_TIMEOUT)
+    else:
+        con.send("cpuid --ext 29 && echo has-lm ; cpuid lm && echo named-lm\r")
+        con.expect(r"has-lm", COMMAND_TIMEOUT)
+        con.expect(r"named-lm", COMMAND_TIMEOUT)
+    con.expect(r"wireboot> ", COMMAND_TIMEOUT)
+
+
 def start_from_uboot(con, steps):
     """Stop U-Boot's autoboot and start wireboot.efi with the target's steps."""
     con.expect(r"Hit any key to stop autoboot", BOOT_TIMEOUT)
@@ -128,6 +169,7 @@ def run_target(name, logdir):
         if firmware == "uboot":
             start_from_uboot(con, uboot_steps)
         mac = run_wireboot_checks(con, arch, name in ACCELERATED_AES)
+        run_menu_checks(con, arch)
         # U-Boot's arm64 virtio-net driver reports its own default MAC, not QEMU's
         # (see FIELD-NOTES); every other firmware must report the one we configured.
         if not (firmware == "uboot" and arch == "arm64") and mac != MAC:

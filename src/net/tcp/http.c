@@ -234,6 +234,8 @@ static int basic_credentials(const struct uri *u, char *out)
 static size_t extra_headers(const struct params *form, char *out, size_t size)
 {
 	size_t len = 0;
+	if (size)
+		out[0] = '\0'; /* also when there is nothing to add */
 	for (size_t i = 0; form && i < form->count; i++) {
 		const struct param *e = &form->entries[i];
 		if (!e->header)

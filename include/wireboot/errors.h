@@ -185,7 +185,16 @@
 	X(WBE_TLS_PROTOCOL, 0x1107, "TLS: protocol error or no common cipher suite") \
 	X(WBE_TLS_CERT_INVALID, 0x1108, "TLS: certificate malformed or using an unsupported algorithm") \
 	X(WBE_TLS_TRUNCATED, 0x1109, "TLS: connection closed without close_notify (data may be truncated)") \
-	X(WBE_TLS_PEM, 0x110a, "no CERTIFICATE block in the PEM data, or malformed PEM")
+	X(WBE_TLS_PEM, 0x110a, "no CERTIFICATE block in the PEM data, or malformed PEM") \
+	X(WBE_SIG_MALFORMED, 0x1601, "signature is not a well-formed CMS SignedData (DER or PEM)") \
+	X(WBE_SIG_BAD, 0x1602, "signature does not match the image (tampered image or wrong signature file)") \
+	X(WBE_SIG_UNTRUSTED, 0x1603, "signer unknown: its certificate chain does not lead to a trusted CA") \
+	X(WBE_SIG_SIGNER_EXPIRED, 0x1604, "signer certificate (or its chain) expired or not yet valid") \
+	X(WBE_SIG_NOT_CODE_SIGNING, 0x1605, "signer certificate lacks the codeSigning extended key usage") \
+	X(WBE_SIG_SIGNER_NAME, 0x1606, "signer certificate's common name is not the --signer name") \
+	X(WBE_SIG_UNTRUSTED_IMAGE, 0x1607, "image not trusted: imgtrust requires a verified signature (imgverify)") \
+	X(WBE_SIG_PERMANENT, 0x1608, "the image trust requirement was made permanent (imgtrust --permanent)") \
+	X(WBE_SIG_UNSUPPORTED, 0x1609, "signature uses an algorithm wireboot does not support")
 
 enum wb_error {
 #define WB_ERROR_ENUM(name, value, message) name = value,

@@ -33,6 +33,7 @@ SUITES = [
     ("tftp", [sys.executable, "tests/integration/tftp_test.py"]),
     ("tls", [sys.executable, "tests/integration/tls_test.py"]),
     ("image", [sys.executable, "tests/integration/image_test.py"]),
+    ("imgverify", [sys.executable, "tests/integration/imgverify_test.py"]),
     ("firmware", [sys.executable, "tests/firmware/smoke.py"]),
     ("netfw", [sys.executable, "tests/firmware/net_fw_test.py"]),
     ("imgfw", [sys.executable, "tests/firmware/image_fw_test.py"]),

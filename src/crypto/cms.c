@@ -76,6 +76,17 @@ static bool der_done(const struct der *d)
 	return d->p == d->end;
 }
 
+/* @len bytes that are exactly one SEQUENCE (nothing after it): its contents in @inner */
+static int der_whole_sequence(const uint8_t *der, size_t len, struct der *inner)
+{
+	if (!der)
+		return -WBE_SIG_MALFORMED;
+	struct der top = {der, der + len};
+	if (der_expect(&top, TAG_SEQUENCE, NULL, inner) || !der_done(&top))
+		return -WBE_SIG_MALFORMED;
+	return 0;
+}
+
 static struct cms_bytes contents(const struct der *inner)
 {
 	return (struct cms_bytes){inner->p, (size_t)(inner->end - inner->p)};
@@ -247,14 +258,10 @@ static int read_signer(struct der *d, struct cms_signer *s)
  */
 int cms_parse(const uint8_t *der, size_t len, struct cms_signed_data *out)
 {
-	struct der top, info, type, explicit, sd, field, encap;
+	struct der info, type, explicit, sd, field, encap;
 	uint8_t tag;
 	memset(out, 0, sizeof(*out));
-	if (!der)
-		return -WBE_SIG_MALFORMED;
-	top = (struct der){der, der + len};
-	if (der_expect(&top, TAG_SEQUENCE, NULL, &info) || !der_done(&top) ||
-	    der_expect(&info, TAG_OID, NULL, &type) || !cms_bytes_eq(contents(&type), OID_SIGNED_DATA) ||
+	if (der_whole_sequence(der, len, &info) || der_expect(&info, TAG_OID, NULL, &type) || !cms_bytes_eq(contents(&type), OID_SIGNED_DATA) ||
 	    der_expect(&info, TAG_CONTEXT_0, NULL, &explicit) || der_expect(&explicit, TAG_SEQUENCE, NULL, &sd) ||
 	    !der_done(&explicit))
 		return -WBE_SIG_MALFORMED;
@@ -347,14 +354,10 @@ static int read_extensions(struct der exts, struct cms_cert *out)
  *   subjectUniqueID [2] IMPLICIT OPTIONAL, extensions [3] EXPLICIT OPTIONAL } (RFC 5280 §4.1) */
 int cms_cert_parse(const uint8_t *der, size_t len, struct cms_cert *out)
 {
-	struct der top, cert, tbs, field;
+	struct der cert, tbs, field;
 	uint8_t tag;
 	memset(out, 0, sizeof(*out));
-	if (!der)
-		return -WBE_SIG_MALFORMED;
-	top = (struct der){der, der + len};
-	if (der_expect(&top, TAG_SEQUENCE, NULL, &cert) || !der_done(&top) ||
-	    der_expect(&cert, TAG_SEQUENCE, NULL, &tbs))
+	if (der_whole_sequence(der, len, &cert) || der_expect(&cert, TAG_SEQUENCE, NULL, &tbs))
 		return -WBE_SIG_MALFORMED;
 	if (der_at(&tbs, TAG_CONTEXT_0) && der_expect(&tbs, TAG_CONTEXT_0, NULL, NULL))
 		return -WBE_SIG_MALFORMED;

@@ -51,6 +51,14 @@ class Site:
         return out
 
 
+def verify_signed_by(site, signer, pki=None):
+    """Sign a script by @signer (of @pki) and imgverify it; returns the output, where a failure
+    shows as `failed <errno>`."""
+    site.put("boot.ipxe", SCRIPT)
+    site.sign("boot.ipxe", signer=signer, pki=pki)
+    return site.run("imgverify %s/boot.ipxe %s/boot.ipxe.sig || echo failed ${errno}" % (site.base, site.base))
+
+
 def good_signatures(lab):
     site = Site(lab)
     site.put("boot.ipxe", SCRIPT)
@@ -94,10 +102,8 @@ def tampered_image(lab):
 def signer_from_other_ca(lab):
     site = Site(lab)
     other = weblab.Pki(lab.dir, "other")
-    site.put("boot.ipxe", SCRIPT)
-    site.sign("boot.ipxe", signer=other.code_signer("boot-signer"), pki=other)
-    out = site.run("imgverify %s/boot.ipxe %s/boot.ipxe.sig || echo other ${errno}" % (site.base, site.base))
-    expect("other 0x1603" in out and "chain does not lead to a trusted CA" in out,
+    out = verify_signed_by(site, other.code_signer("boot-signer"), other)
+    expect("failed 0x1603" in out and "chain does not lead to a trusted CA" in out,
            "a signer of another CA (same name): WBE_SIG_UNTRUSTED", out)
 
 
@@ -117,10 +123,8 @@ def expired_signer(lab):
 
 def no_code_signing_usage(lab):
     site = Site(lab)
-    site.put("boot.ipxe", SCRIPT)
-    site.sign("boot.ipxe", signer=site.pki.code_signer("web-server", code_signing=False))
-    out = site.run("imgverify %s/boot.ipxe %s/boot.ipxe.sig || echo noeku ${errno}" % (site.base, site.base))
-    expect("noeku 0x1605" in out and "does not list codeSigning" in out,
+    out = verify_signed_by(site, site.pki.code_signer("web-server", code_signing=False))
+    expect("failed 0x1605" in out and "does not list codeSigning" in out,
            "a serverAuth-only certificate: WBE_SIG_NOT_CODE_SIGNING", out)
 
 

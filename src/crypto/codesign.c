@@ -280,7 +280,7 @@ static int choose_signer(const struct codesign_request *req, struct work *w, con
 static int verify(const struct codesign_request *req, struct work *w, struct codesign_result *res)
 {
 	if (cms_parse(req->signature, req->signature_len, &w->sd)) {
-		wb_snprintf(res->why, sizeof(res->why), "not a detached CMS SignedData in DER (%zu bytes)", req->signature_len);
+		wb_snprintf(res->why, sizeof(res->why), "not a detached CMS SignedData (%zu bytes of DER)", req->signature_len);
 		return -WBE_SIG_MALFORMED;
 	}
 	for (size_t i = 0; i < w->sd.cert_count; i++) {
@@ -313,6 +313,73 @@ static int verify(const struct codesign_request *req, struct work *w, struct cod
 	return check_signature(req, signer, key, res);
 }
 
+/* ---------------------------------------------------------------- PEM */
+
+struct pem_sink {
+	uint8_t *data;
+	size_t len, cap;
+	bool overflow;
+};
+
+static void pem_append(void *ctx, const void *buf, size_t len)
+{
+	struct pem_sink *sink = ctx;
+	if (len > sink->cap - sink->len) {
+		sink->overflow = true;
+		return;
+	}
+	memcpy(sink->data + sink->len, buf, len);
+	sink->len += len;
+}
+
+static bool is_pem(const uint8_t *data, size_t len)
+{
+	static const char begin[] = "-----BEGIN ";
+	while (len > 0 && (*data == ' ' || *data == '\t' || *data == '\r' || *data == '\n')) {
+		data++;
+		len--;
+	}
+	return len >= sizeof(begin) - 1 && memcmp(data, begin, sizeof(begin) - 1) == 0;
+}
+
+/*
+ * The first PEM block of @pem, which must be labelled "CMS" (RFC 7468 §9, what `openssl cms
+ * -outform PEM` writes) or "PKCS7" (OpenSSL's older label), decoded by BearSSL into @sink
+ * (capacity: @len, which base64 never exceeds). Returns 0 or -WBE_SIG_MALFORMED.
+ */
+static int pem_decode(const uint8_t *pem, size_t len, struct pem_sink *sink)
+{
+	br_pem_decoder_context pc;
+	br_pem_decoder_init(&pc);
+	bool flushed = false, inside = false;
+	/* the decoder needs a line end after the "-----END" line: one is fed at the end */
+	while (len > 0 || !flushed) {
+		if (len == 0) {
+			pem = (const uint8_t *)"\n";
+			len = 1;
+			flushed = true;
+		}
+		size_t n = br_pem_decoder_push(&pc, pem, len);
+		pem += n;
+		len -= n;
+		switch (br_pem_decoder_event(&pc)) {
+		case BR_PEM_BEGIN_OBJ:
+			if (strcmp(br_pem_decoder_name(&pc), "CMS") != 0 && strcmp(br_pem_decoder_name(&pc), "PKCS7") != 0)
+				return -WBE_SIG_MALFORMED;
+			inside = true;
+			br_pem_decoder_setdest(&pc, pem_append, sink);
+			break;
+		case BR_PEM_END_OBJ:
+			return inside && !sink->overflow ? 0 : -WBE_SIG_MALFORMED;
+		case BR_PEM_ERROR:
+			return -WBE_SIG_MALFORMED;
+		default:
+			break;
+		}
+	}
+	return -WBE_SIG_MALFORMED;
+}
+
 int codesign_verify(const struct codesign_request *req, struct codesign_result *res)
 {
 	res->signer[0] = '\0';
@@ -323,11 +390,26 @@ int codesign_verify(const struct codesign_request *req, struct codesign_result *
 	}
 	/* several KiB (the x509_minimal context above all): on the heap, not the firmware's stack */
 	struct work *w = wb_malloc(sizeof(*w));
-	if (!w) {
+	struct codesign_request der_req = *req;
+	struct pem_sink sink = {NULL, 0, req->signature_len, false};
+	bool pem = is_pem(req->signature, req->signature_len);
+	if (pem)
+		sink.data = wb_malloc(req->signature_len ? req->signature_len : 1);
+	int rc = 0;
+	if (!w || (pem && !sink.data)) {
 		wb_snprintf(res->why, sizeof(res->why), "out of memory");
-		return -WBE_NOMEM;
+		rc = -WBE_NOMEM;
+	} else if (pem && pem_decode(req->signature, req->signature_len, &sink) != 0) {
+		wb_snprintf(res->why, sizeof(res->why), "the PEM signature is malformed or not labelled CMS or PKCS7");
+		rc = -WBE_SIG_MALFORMED;
+	} else {
+		if (pem) {
+			der_req.signature = sink.data;
+			der_req.signature_len = sink.len;
+		}
+		rc = verify(&der_req, w, res);
 	}
-	int rc = verify(req, w, res);
+	wb_free(sink.data);
 	wb_free(w);
 	return rc;
 }

@@ -3,7 +3,7 @@
 namespace of the test's own. The PKI is made with openssl (weblab.Pki: root CA ->
 intermediate -> code-signing certificates; a second PKI for a signer the root did not
 issue); the root is the one trust anchor, added with `certadd`. Signatures are detached CMS
-made by `openssl cms -sign` (with and without signed attributes). Each failure is checked by
+made by `openssl cms -sign` (with and without signed attributes, DER and PEM). Each failure is checked by
 its code in ${errno}. Prints PASS/FAIL lines.
 usage: imgverify_test.py [case...]
 """
@@ -38,11 +38,11 @@ class Site:
             f.write(content)
         return path
 
-    def sign(self, name, signer=None, attributes=False, pki=None, out=None):
-        """Sign www/@name into www/@out (default @name.sig) by @signer of @pki (default: the
-        "boot-signer" one)."""
+    def sign(self, name, signer=None, attributes=False, pki=None, out=None, form="DER"):
+        """Sign www/@name into www/@out (default @name.sig, in @form) by @signer of @pki
+        (default: the "boot-signer" one)."""
         return (pki or self.pki).sign(os.path.join(self.www, name), signer or self.signer, attributes,
-                                      os.path.join(self.www, out) if out else None)
+                                      os.path.join(self.www, out) if out else None, form)
 
     def run(self, script):
         """wireboot with the root CA as its trust anchor, then @script; returns the output."""
@@ -65,16 +65,19 @@ def good_signatures(lab):
     site.sign("boot.ipxe")
     digest = random_file(os.path.join(site.www, "kernel"), 3 << 20)
     site.sign("kernel", attributes=True)
+    site.put("pem.ipxe", SCRIPT)
+    site.sign("pem.ipxe", out="pem.ipxe.pem", form="PEM")
     out = site.run("imgtrust ; imgfetch %s/boot.ipxe ; imgverify boot.ipxe %s/boot.ipxe.sig ; "
-                   "imgverify --signer boot-signer %s/kernel %s/kernel.sig ; imgstat ; sha256sum kernel ; "
-                   "chain boot.ipxe" % ((site.base,) * 4))
+                   "imgverify --signer boot-signer %s/kernel %s/kernel.sig ; imgverify %s/pem.ipxe %s/pem.ipxe.pem ; "
+                   "imgstat ; sha256sum kernel ; chain boot.ipxe" % ((site.base,) * 6))
     expect('imgverify: boot.ipxe: signed by "boot-signer": trusted' in out, "the -noattr signature verifies", out)
     expect('imgverify: kernel: signed by "boot-signer": trusted' in out,
            "the signature with signed attributes verifies (image given as a URI)", out)
+    expect('imgverify: pem.ipxe: signed by "boot-signer": trusted' in out, "a PEM signature verifies", out)
     expect("boot.ipxe : %d bytes [script] [TRUSTED]" % len(SCRIPT) in out, "imgstat shows [TRUSTED]", out)
     expect("kernel : %d bytes [unknown] [TRUSTED]" % (3 << 20) in out, "the 3 MiB image is trusted", out)
     expect("%s  kernel\n" % digest in out, "the verified image is the file on the server", out)
-    expect(".sig :" not in out, "the signature images were freed after use", out)
+    expect(".sig :" not in out and ".pem :" not in out, "the signature images were freed after use", out)
     expect("the signed script ran from %s/boot.ipxe\n" % site.base in out, "a trusted script runs under imgtrust",
            out)
 

@@ -99,13 +99,14 @@ class Pki:
                 *dates, cwd=self.dir)
         return self.path(name + ".pem"), self.path(name + ".key")
 
-    def sign(self, path, signer, attributes=False, out=None):
-        """A detached CMS signature (DER) of the file @path by @signer (a code_signer() pair),
-        with the intermediate included, as imgverify expects; openssl's signed attributes only
-        with @attributes. Written to @out (default: @path + ".sig"); returns its path."""
+    def sign(self, path, signer, attributes=False, out=None, form="DER"):
+        """A detached CMS signature (DER, or PEM with @form) of the file @path by @signer (a
+        code_signer() pair), with the intermediate included, as imgverify expects; openssl's
+        signed attributes only with @attributes. Written to @out (default: @path + ".sig");
+        returns its path."""
         cert, key = signer
         out = out or path + ".sig"
-        openssl("cms", "-sign", "-binary", "-outform", "DER", "-signer", cert, "-inkey", key,
+        openssl("cms", "-sign", "-binary", "-outform", form, "-signer", cert, "-inkey", key,
                 "-certfile", self.intermediate, "-in", path, "-out", out,
                 *([] if attributes else ["-noattr"]), cwd=self.dir)
         return out

@@ -86,4 +86,5 @@ for f in sig_ec_noattr sig_ec_attr sig_ec_keyid sig_rsa_attr384; do
 	cp "$f.der" "$OLDPWD/$corpus/$f"
 done
 cp cert_ec.der "$OLDPWD/$corpus/cert_ec"
+openssl cms -cmsout -inform DER -in sig_ec_noattr.der -outform PEM -out "$OLDPWD/$corpus/sig_ec_noattr_pem"
 echo "wrote $out_h and $corpus"

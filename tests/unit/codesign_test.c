@@ -1,11 +1,12 @@
 /* codesign_test.c - tests for wireboot/codesign.h over the vectors of tests/unit/cms_vectors.sh:
  * each signature form verifies, and each failure has its code (tampered image or signature,
  * other CA, no anchor, expired and not yet valid, no codeSigning, --signer mismatch, garbage,
- * unknown time), with allocation failures injected. */
+ * unknown time), PEM-wrapped signatures, with allocation failures injected. */
 #include "wireboot/codesign.h"
 
 #include "cms_vectors.h"
 #include "test.h"
+#include "wireboot/base64.h"
 #include "wireboot/errors.h"
 #include "wireboot/trust.h"
 
@@ -116,12 +117,46 @@ TEST(codesign_malformed)
 	CHECK_INT(verify(vec_cert_ec, vec_cert_ec_len, NULL, &res), -WBE_SIG_MALFORMED);
 }
 
+/* "-----BEGIN @label-----", the base64 of @der in one line, "-----END @label-----" (+ "\n"
+ * when @final_newline) into @out; returns its length. */
+static size_t make_pem(const char *label, const uint8_t *der, size_t len, bool final_newline, char *out, size_t size)
+{
+	size_t n = (size_t)snprintf(out, size, "-----BEGIN %s-----\n", label);
+	n += base64_encode(der, len, out + n, size - n);
+	n += (size_t)snprintf(out + n, size - n, "\n-----END %s-----%s", label, final_newline ? "\n" : "");
+	return n;
+}
+
+TEST(codesign_pem_signatures)
+{
+	struct codesign_result res;
+	char pem[2048];
+	size_t n = make_pem("CMS", vec_sig_ec_attr, vec_sig_ec_attr_len, true, pem, sizeof(pem));
+	REQUIRE(n < sizeof(pem));
+	CHECK_INT(verify((const uint8_t *)pem, n, NULL, &res), 0);
+	n = make_pem("PKCS7", vec_sig_ec_noattr, vec_sig_ec_noattr_len, false, pem, sizeof(pem));
+	CHECK_INT(verify((const uint8_t *)pem, n, "unit signer ec", &res), 0);
+	/* a tampered image is still caught through PEM */
+	CHECK_INT(verify_at((const uint8_t *)pem, n, vec_data, vec_data_len - 1, T2030, NULL, true, &res), -WBE_SIG_BAD);
+	n = make_pem("CERTIFICATE", vec_cert_ec, vec_cert_ec_len, true, pem, sizeof(pem));
+	CHECK_INT(verify((const uint8_t *)pem, n, NULL, &res), -WBE_SIG_MALFORMED);
+	CHECK(strstr(res.why, "not labelled CMS") != NULL);
+	n = make_pem("CMS", vec_sig_ec_attr, vec_sig_ec_attr_len, true, pem, sizeof(pem));
+	CHECK_INT(verify((const uint8_t *)pem, n / 2, NULL, &res), -WBE_SIG_MALFORMED); /* no END line */
+	pem[40] = '*'; /* not base64 */
+	CHECK_INT(verify((const uint8_t *)pem, n, NULL, &res), -WBE_SIG_MALFORMED);
+}
+
 TEST(codesign_allocation_failures)
 {
 	FOR_EACH_ALLOC_FAILURE(i)
 	{
 		struct codesign_result res;
 		int rc = verify(vec_sig_ec_attr, vec_sig_ec_attr_len, NULL, &res);
+		CHECK(rc == 0 || rc == -WBE_NOMEM);
+		char pem[2048];
+		size_t n = make_pem("CMS", vec_sig_ec_noattr, vec_sig_ec_noattr_len, true, pem, sizeof(pem));
+		rc = verify((const uint8_t *)pem, n, NULL, &res);
 		CHECK(rc == 0 || rc == -WBE_NOMEM);
 	}
 }

@@ -53,7 +53,8 @@ static size_t digest_of(const br_hash_class *hash, int prefix, const uint8_t *da
 		uint8_t byte = (uint8_t)prefix;
 		hash->update(&ctx.vtable, &byte, 1);
 	}
-	hash->update(&ctx.vtable, data, len);
+	if (len) /* an empty image may come as NULL */
+		hash->update(&ctx.vtable, data, len);
 	hash->out(&ctx.vtable, out);
 	return (hash->desc >> BR_HASHDESC_OUT_OFF) & BR_HASHDESC_OUT_MASK;
 }

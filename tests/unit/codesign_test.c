@@ -64,6 +64,7 @@ TEST(codesign_tampered_image_or_signature)
 		CHECK_INT(verify_at(sigs[i].sig, sigs[i].len, data, vec_data_len, T2030, NULL, true, &res), -WBE_SIG_BAD);
 		CHECK_INT(verify_at(sigs[i].sig, sigs[i].len, vec_data, vec_data_len - 1, T2030, NULL, true, &res),
 			  -WBE_SIG_BAD);
+		CHECK_INT(verify_at(sigs[i].sig, sigs[i].len, NULL, 0, T2030, NULL, true, &res), -WBE_SIG_BAD);
 		/* the signature's last byte is inside the signature value (it ends the SignerInfo) */
 		uint8_t sig[2048];
 		REQUIRE(sigs[i].len <= sizeof(sig));

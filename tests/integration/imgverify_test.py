@@ -61,7 +61,9 @@ def verify_signed_by(site, signer, pki=None):
 
 def good_signatures(lab):
     site = Site(lab)
-    site.put("boot.ipxe", SCRIPT)
+    boot = SCRIPT + "chain plain.ipxe || echo nested ${errno}\n"
+    site.put("boot.ipxe", boot)
+    site.put("plain.ipxe", "#!ipxe\necho the unsigned script ran\n")
     site.sign("boot.ipxe")
     digest = random_file(os.path.join(site.www, "kernel"), 3 << 20)
     site.sign("kernel", attributes=True)
@@ -74,12 +76,14 @@ def good_signatures(lab):
     expect('imgverify: kernel: signed by "boot-signer": trusted' in out,
            "the signature with signed attributes verifies (image given as a URI)", out)
     expect('imgverify: pem.ipxe: signed by "boot-signer": trusted' in out, "a PEM signature verifies", out)
-    expect("boot.ipxe : %d bytes [script] [TRUSTED]" % len(SCRIPT) in out, "imgstat shows [TRUSTED]", out)
+    expect("boot.ipxe : %d bytes [script] [TRUSTED]" % len(boot) in out, "imgstat shows [TRUSTED]", out)
     expect("kernel : %d bytes [unknown] [TRUSTED]" % (3 << 20) in out, "the 3 MiB image is trusted", out)
     expect("%s  kernel\n" % digest in out, "the verified image is the file on the server", out)
     expect(".sig :" not in out and ".pem :" not in out, "the signature images were freed after use", out)
     expect("the signed script ran from %s/boot.ipxe\n" % site.base in out, "a trusted script runs under imgtrust",
            out)
+    expect("nested 0x1607" in out and "unsigned script ran" not in out,
+           "the trusted script cannot chain an unsigned one", out)
 
 
 def tampered_image(lab):

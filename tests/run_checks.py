@@ -34,6 +34,7 @@ SUITES = [
     ("tls", [sys.executable, "tests/integration/tls_test.py"]),
     ("image", [sys.executable, "tests/integration/image_test.py"]),
     ("corpus", [sys.executable, "tests/integration/corpus_test.py"]),
+    ("imgverify", [sys.executable, "tests/integration/imgverify_test.py"]),
     ("firmware", [sys.executable, "tests/firmware/smoke.py"]),
     ("netfw", [sys.executable, "tests/firmware/net_fw_test.py"]),
     ("imgfw", [sys.executable, "tests/firmware/image_fw_test.py"]),

@@ -195,7 +195,16 @@
 	X(WBE_CPU_FEATURE_UNKNOWN, 0x1707, "no such CPU feature name (see `cpuid --help`)") \
 	X(WBE_PARAMS_NOT_FOUND, 0x1708, "no such form parameter list (create it with `params` first)") \
 	X(WBE_PARAMS_TOO_MANY, 0x1709, "too many form parameter lists, or too many parameters in one list") \
-	X(WBE_PARAMS_SCHEME, 0x170a, "form parameters (##params) can only be sent over http:// and https://")
+	X(WBE_PARAMS_SCHEME, 0x170a, "form parameters (##params) can only be sent over http:// and https://") \
+	X(WBE_SIG_MALFORMED, 0x1601, "signature is not a well-formed CMS SignedData (DER or PEM)") \
+	X(WBE_SIG_BAD, 0x1602, "signature does not match the image (tampered image or wrong signature file)") \
+	X(WBE_SIG_UNTRUSTED, 0x1603, "signer unknown: its certificate chain does not lead to a trusted CA") \
+	X(WBE_SIG_SIGNER_EXPIRED, 0x1604, "signer certificate (or its chain) expired or not yet valid") \
+	X(WBE_SIG_NOT_CODE_SIGNING, 0x1605, "signer certificate lacks the codeSigning extended key usage") \
+	X(WBE_SIG_SIGNER_NAME, 0x1606, "signer certificate's common name is not the --signer name") \
+	X(WBE_SIG_UNTRUSTED_IMAGE, 0x1607, "image not trusted: imgtrust requires a verified signature (imgverify)") \
+	X(WBE_SIG_PERMANENT, 0x1608, "the image trust requirement was made permanent (imgtrust --permanent)") \
+	X(WBE_SIG_UNSUPPORTED, 0x1609, "signature uses an algorithm wireboot does not support")
 
 enum wb_error {
 #define WB_ERROR_ENUM(name, value, message) name = value,

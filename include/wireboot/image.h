@@ -10,6 +10,10 @@
  * Linux initrd, so `kernel` + `initrd` + `boot` starts an EFI-stub kernel as iPXE does.
  * The host build cannot start EFI programs (-WBE_NOTSUP).
  *
+ * Trust (iPXE's imgverify/imgtrust model): an image is trusted once its signature verified
+ * (`imgverify` sets image->trusted); a new download is never trusted. While the system
+ * requires trusted images (image_set_trust()), image_exec() refuses every other image.
+ *
  * Ownership: the registry (sys->images) owns every image. An image stays valid while it runs
  * even if a command frees it (a script that runs `imgfree`): image_free() of a busy image
  * only unlinks it, and the runner releases it with image_put().
@@ -44,6 +48,7 @@ struct image {
 	enum image_type type;
 	bool selected;         /* `kernel`/`imgselect`: what `boot` runs */
 	bool autofree;         /* free after it ran (--autofree) */
+	bool trusted;          /* its signature verified (imgverify) */
 	unsigned busy;         /* running (nested runs count) */
 	bool registered;
 };
@@ -61,6 +66,13 @@ enum image_type image_detect_type(const uint8_t *data, size_t len);
  * negative rc after printing what failed (nothing is registered then).
  */
 int image_fetch(struct system *sys, const char *uri_text, const char *name, struct image **out);
+
+/**
+ * image_acquire() - the registered image named @what, else a new download of @what as a URI
+ * (image_fetch() with the default name): iPXE's imgacquire. Returns 0 and *@out, or
+ * image_fetch()'s error.
+ */
+int image_acquire(struct system *sys, const char *what, struct image **out);
 
 /** image_find() - registered image named @name, or NULL. */
 struct image *image_find(struct system *sys, const char *name);
@@ -80,9 +92,17 @@ int image_set_cmdline(struct image *image, int argc, char **argv);
 /**
  * image_exec() - run @image by its type (see above). Returns the script's or program's
  * status: 0, -WBE_EXIT (a script's `exit N`), -WBE_IMAGE_FORMAT for an image of no known
- * type, the platform's error for an EFI program that cannot be started.
+ * type, the platform's error for an EFI program that cannot be started,
+ * -WBE_SIG_UNTRUSTED_IMAGE (nothing run) for an untrusted image while trust is required.
  */
 int image_exec(struct system *sys, struct image *image);
+
+/**
+ * image_set_trust() - require trusted images for image_exec() (@require) or not; with
+ * @permanent the choice can never change again. Returns 0 (also when a permanent choice is
+ * repeated), or -WBE_SIG_PERMANENT when a permanent choice would change (nothing changes).
+ */
+int image_set_trust(struct system *sys, bool require, bool permanent);
 
 /** image_free() - unregister and free @image (deferred while it runs). */
 void image_free(struct system *sys, struct image *image);

@@ -44,6 +44,8 @@ struct system {
 	struct uri *cwuri; /* the running image's URI (relative URIs resolve against it), or NULL */
 	struct wallclock wallclock;
 	struct trust_store *trust; /* TLS trust anchors: built-in plus `certadd` (trust.h) */
+	bool require_trusted_images;  /* `imgtrust`: only verified images run (image.h) */
+	bool image_trust_permanent;   /* `imgtrust --permanent`: the above never changes again */
 	bool exit_requested;      /* set by `exit`: unwinds scripts and shells */
 	int exit_status;
 	unsigned shell_depth;

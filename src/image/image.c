@@ -217,6 +217,12 @@ int image_fetch(struct system *sys, const char *uri_text, const char *name, stru
 	return 0;
 }
 
+int image_acquire(struct system *sys, const char *what, struct image **out)
+{
+	*out = image_find(sys, what);
+	return *out ? 0 : image_fetch(sys, what, NULL, out);
+}
+
 /* ---- running ---- */
 
 /* ${cwuri}: the URI relative fetches resolve against, as a builtin setting for scripts. */
@@ -259,9 +265,23 @@ static int exec_efi(struct system *sys, struct image *image)
 	return rc;
 }
 
+int image_set_trust(struct system *sys, bool require, bool permanent)
+{
+	if (!sys->image_trust_permanent) {
+		sys->require_trusted_images = require;
+		sys->image_trust_permanent = permanent;
+	}
+	return sys->require_trusted_images == require ? 0 : -WBE_SIG_PERMANENT;
+}
+
 int image_exec(struct system *sys, struct image *image)
 {
 	int rc;
+	if (sys->require_trusted_images && !image->trusted) {
+		console_printf(&sys->console, "%s: not trusted: only images verified with imgverify may run (imgtrust)\n",
+			       image->name);
+		return -WBE_SIG_UNTRUSTED_IMAGE;
+	}
 	image->busy++;
 	struct uri *outer_cwuri = sys->cwuri;
 	set_cwuri(sys, image->uri);

@@ -72,6 +72,46 @@ class Pki:
         return chain, self.path(name + ".key")
 
 
+    def code_signer(self, name, code_signing=True, start=None, end=None):
+        """Issue an image-signing certificate for the CN @name from the intermediate (EC key,
+        keyUsage digitalSignature, extendedKeyUsage codeSigning, or serverAuth only without
+        @code_signing). @start/@end (openssl's YYYYMMDDHHMMSSZ) set the validity instead of
+        yesterday + 1 year, for expired signers: `openssl ca` takes explicit dates, `x509 -req`
+        does not. Returns (certificate, key)."""
+        self._key(name)
+        ext = self._ext(name, "[ext]\nbasicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature\n"
+                        "extendedKeyUsage=%s\nsubjectKeyIdentifier=hash\n"
+                        % ("codeSigning" if code_signing else "serverAuth"))
+        openssl("req", "-new", "-key", name + ".key", "-subj", "/CN=" + name, "-out", name + ".csr", cwd=self.dir)
+        db = self.path("ca-db")
+        if not os.path.isdir(db):
+            os.makedirs(db)
+            open(os.path.join(db, "index.txt"), "w").close()
+            with open(os.path.join(db, "serial"), "w") as f:
+                f.write("%016x\n" % int.from_bytes(os.urandom(7), "big"))
+            with open(self.path("ca.cnf"), "w") as f:
+                f.write("[ca]\ndefault_ca = d\n[d]\ndatabase = %s/index.txt\nnew_certs_dir = %s\n"
+                        "serial = %s/serial\ndefault_md = sha256\npolicy = p\nunique_subject = no\n"
+                        "[p]\ncommonName = supplied\n" % (db, db, db))
+        dates = ["-startdate", start, "-enddate", end] if start else ["-days", "365"]
+        openssl("ca", "-batch", "-config", "ca.cnf", "-cert", "intermediate.pem", "-keyfile", "intermediate.key",
+                "-in", name + ".csr", "-out", name + ".pem", "-notext", "-extfile", ext, "-extensions", "ext",
+                *dates, cwd=self.dir)
+        return self.path(name + ".pem"), self.path(name + ".key")
+
+    def sign(self, path, signer, attributes=False, out=None, form="DER"):
+        """A detached CMS signature (DER, or PEM with @form) of the file @path by @signer (a
+        code_signer() pair), with the intermediate included, as imgverify expects; openssl's
+        signed attributes only with @attributes. Written to @out (default: @path + ".sig");
+        returns its path."""
+        cert, key = signer
+        out = out or path + ".sig"
+        openssl("cms", "-sign", "-binary", "-outform", form, "-signer", cert, "-inkey", key,
+                "-certfile", self.intermediate, "-in", path, "-out", out,
+                *([] if attributes else ["-noattr"]), cwd=self.dir)
+        return out
+
+
 def nginx(lab, root, listen, http_port=80, https_port=None, cert=None, key=None, ns=None, extra="",
           name="nginx"):
     """Start nginx serving @root on @listen (an IPv4 address) over HTTP, and over HTTPS with

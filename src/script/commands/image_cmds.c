@@ -24,15 +24,14 @@ static const struct option_spec fetch_specs[] = {{"name", 'n', OPTION_VALUE}, {"
 static int acquire(struct system *sys, const struct parsed_options *opts, int argc, char **argv, struct image **out)
 {
 	const char *what = argv[opts->first_arg];
-	struct image *image = opts->present[OPT_NAME] ? NULL : image_find(sys, what);
-	if (!image) {
-		int rc = image_fetch(sys, what, opts->present[OPT_NAME] ? opts->value[OPT_NAME] : NULL, &image);
-		if (rc)
-			return rc;
-	}
+	struct image *image;
+	int rc = opts->present[OPT_NAME] ? image_fetch(sys, what, opts->value[OPT_NAME], &image)
+					 : image_acquire(sys, what, &image);
+	if (rc)
+		return rc;
 	image->autofree = opts->present[OPT_AUTOFREE];
 	if (argc > opts->first_arg + 1 || !image->cmdline) {
-		int rc = image_set_cmdline(image, argc - opts->first_arg - 1, argv + opts->first_arg + 1);
+		rc = image_set_cmdline(image, argc - opts->first_arg - 1, argv + opts->first_arg + 1);
 		if (rc)
 			return rc;
 	}
@@ -129,9 +128,9 @@ static void show_image(struct system *sys, struct image *image)
 	char uri[160];
 	if (!image->uri || uri_format_redacted(image->uri, uri, sizeof(uri)) < 0)
 		uri[0] = '\0';
-	console_printf(&sys->console, "%s : %zu bytes [%s]%s%s%s%s\n", image->name, image->len,
+	console_printf(&sys->console, "%s : %zu bytes [%s]%s%s%s%s%s\n", image->name, image->len,
 		       image_type_name(image->type), image->cmdline ? " \"" : "", image->cmdline ? image->cmdline : "",
-		       image->cmdline ? "\"" : "", image->selected ? " [SELECTED]" : "");
+		       image->cmdline ? "\"" : "", image->trusted ? " [TRUSTED]" : "", image->selected ? " [SELECTED]" : "");
 	if (*uri)
 		console_printf(&sys->console, "  from %s\n", uri);
 }

@@ -93,6 +93,9 @@ struct nfs_call {
 	uint32_t count;            /* READ */
 };
 
+/** nfs_call_init() - zero @c and set @prog, its version this codec speaks, and @proc. */
+void nfs_call_init(struct nfs_call *c, uint32_t prog, uint32_t proc);
+
 /**
  * nfs_msg_build_call() - the call record (record mark, RPC call header with AUTH_SYS
  * credentials and an AUTH_NONE verifier, XDR arguments) for @call into @buf.

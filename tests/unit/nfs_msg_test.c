@@ -21,9 +21,23 @@
 	"00000000 00000000 00000000 00000001 00000000 00000063 00000000 00000000 00000000 00000000" \
 	"00000000 00000000"
 
+/* AUTH_SYS credentials (stamp 0, "wireboot", uid 0, gid 0, no groups), AUTH_NONE verifier */
+#define CRED_STAMP0                                                                        \
+	"00000001 0000001c 00000000 00000008 77697265626f6f74 00000000 00000000 00000000" \
+	"00000000 00000000"
+
 static size_t hex(const char *text, uint8_t *out, size_t max)
 {
 	return test_hex(text, out, max);
+}
+
+/* Builds @c and compares it with the record in @text. */
+static void check_call(const struct nfs_call *c, const char *text)
+{
+	uint8_t buf[NFS_CALL_MAX], want[NFS_CALL_MAX];
+	size_t n = hex(text, want, sizeof(want));
+	CHECK_INT(nfs_msg_build_call(c, buf, sizeof(buf)), n);
+	CHECK_MEM(buf, want, n);
 }
 
 TEST(nfs_msg_getport_call)
@@ -34,12 +48,10 @@ TEST(nfs_msg_getport_call)
 		       "00000000 00000000"
 		       "000186a5 00000003 00000006 00000000",
 		       want, sizeof(want));
-	struct nfs_call c = {0};
+	struct nfs_call c;
+	nfs_call_init(&c, RPC_PROG_PORTMAP, RPC_PORTMAP_GETPORT);
 	c.xid = 0x01020304;
 	c.stamp = 0x11223344;
-	c.prog = RPC_PROG_PORTMAP;
-	c.vers = RPC_PORTMAP_VERS;
-	c.proc = RPC_PORTMAP_GETPORT;
 	c.getport_prog = RPC_PROG_MOUNT;
 	c.getport_vers = RPC_MOUNT_VERS;
 	CHECK_INT(nfs_msg_build_call(&c, buf, sizeof(buf)), n);
@@ -51,50 +63,30 @@ TEST(nfs_msg_getport_call)
 
 TEST(nfs_msg_lookup_read_mnt_calls)
 {
-	uint8_t buf[NFS_CALL_MAX], want[160];
 	struct nfs_fh fh = {5, {1, 2, 3, 4, 5}};
-	struct nfs_call c = {0};
+	struct nfs_call c;
+	nfs_call_init(&c, RPC_PROG_NFS, NFS3_LOOKUP);
 	c.xid = 7;
-	c.prog = RPC_PROG_NFS;
-	c.vers = RPC_NFS_VERS;
-	c.proc = NFS3_LOOKUP;
 	c.fh = &fh;
 	c.name = "boot.efi";
 	c.name_len = 8;
 	/* the handle and the name, each padded to 4 bytes */
-	size_t n = hex("8000005c 00000007 00000000 00000002 000186a3 00000003 00000003"
-		       "00000001 0000001c 00000000 00000008 77697265626f6f74 00000000 00000000 00000000"
-		       "00000000 00000000"
-		       "00000005 0102030405000000 00000008 626f6f742e656669",
-		       want, sizeof(want));
-	CHECK_INT(nfs_msg_build_call(&c, buf, sizeof(buf)), n);
-	CHECK_MEM(buf, want, n);
+	check_call(&c, "8000005c 00000007 00000000 00000002 000186a3 00000003 00000003" CRED_STAMP0
+		       "00000005 0102030405000000 00000008 626f6f742e656669");
 
 	c.proc = NFS3_READ;
 	c.offset = 0x100000000ull + 5;
 	c.count = 65536;
-	n = hex("8000005c 00000007 00000000 00000002 000186a3 00000003 00000006"
-		"00000001 0000001c 00000000 00000008 77697265626f6f74 00000000 00000000 00000000"
-		"00000000 00000000"
-		"00000005 0102030405000000 00000001 00000005 00010000",
-		want, sizeof(want));
-	CHECK_INT(nfs_msg_build_call(&c, buf, sizeof(buf)), n);
-	CHECK_MEM(buf, want, n);
+	check_call(&c, "8000005c 00000007 00000000 00000002 000186a3 00000003 00000006" CRED_STAMP0
+		       "00000005 0102030405000000 00000001 00000005 00010000");
 
-	struct nfs_call m = {0};
+	struct nfs_call m;
+	nfs_call_init(&m, RPC_PROG_MOUNT, RPC_MOUNT_MNT);
 	m.xid = 9;
-	m.prog = RPC_PROG_MOUNT;
-	m.vers = RPC_MOUNT_VERS;
-	m.proc = RPC_MOUNT_MNT;
 	m.name = "/srv/x";
 	m.name_len = 6;
-	n = hex("80000050 00000009 00000000 00000002 000186a5 00000003 00000001"
-		"00000001 0000001c 00000000 00000008 77697265626f6f74 00000000 00000000 00000000"
-		"00000000 00000000"
-		"00000006 2f7372762f780000",
-		want, sizeof(want));
-	CHECK_INT(nfs_msg_build_call(&m, buf, sizeof(buf)), n);
-	CHECK_MEM(buf, want, n);
+	check_call(&m, "80000050 00000009 00000000 00000002 000186a5 00000003 00000001" CRED_STAMP0
+		       "00000006 2f7372762f780000");
 }
 
 TEST(nfs_msg_call_limits)
@@ -103,10 +95,8 @@ TEST(nfs_msg_call_limits)
 	static char path[MNT_PATH_MAX + 1];
 	memset(path, 'a', sizeof(path));
 	struct nfs_fh fh = {NFS3_FHSIZE, {0}};
-	struct nfs_call c = {0};
-	c.prog = RPC_PROG_MOUNT;
-	c.vers = RPC_MOUNT_VERS;
-	c.proc = RPC_MOUNT_MNT;
+	struct nfs_call c;
+	nfs_call_init(&c, RPC_PROG_MOUNT, RPC_MOUNT_MNT);
 	c.name = path;
 	c.name_len = MNT_PATH_MAX;
 	CHECK(nfs_msg_build_call(&c, buf, sizeof(buf)) > 0);

@@ -26,6 +26,9 @@
 
 /* Replies other than READ's (MNT, LOOKUP, READLINK with its NFS_LINK_MAX target, ...). */
 #define CONTROL_RECORD_MAX 4096
+/* Replies to no call in flight tolerated per fetch: a server that keeps sending them would
+ * otherwise hold the download forever, each one restarting the reply timeout. */
+#define STRAY_REPLIES_MAX 16
 
 struct rpc_conn {
 	struct stream *stream;
@@ -58,6 +61,7 @@ struct fetch {
 	struct nfs_fh file;
 	struct nfs_attr attr;
 	unsigned links;
+	unsigned stray_replies;
 	uint32_t chunk;
 	struct read_slot slots[NFS_READS_IN_FLIGHT];
 	uint8_t *spare;
@@ -207,6 +211,14 @@ static void print_rpc_error(struct fetch *f, struct rpc_conn *c, const char *wha
 			       errors_message(rc));
 }
 
+/* A reply to no call in flight (a late answer to an abandoned call): true while it can be
+ * skipped, false once there were too many. */
+static bool stray_reply(struct fetch *f, uint32_t xid)
+{
+	log_msg(&f->sys->log, LOG_DEBUG, "nfs", "skipped a reply to xid %08x", xid);
+	return ++f->stray_replies <= STRAY_REPLIES_MAX;
+}
+
 /*
  * Sends @call (its xid is assigned here) and waits for its reply: 0 with the procedure's
  * results in @res (they point into the connection's record buffer), or a negative rc after
@@ -234,8 +246,10 @@ static int rpc_call(struct fetch *f, struct rpc_conn *c, struct nfs_call *call, 
 		size_t rec_len = c->rec.len;
 		nfs_record_init(&c->rec, c->rec.buf, c->rec.size);
 		if (r.xid != call->xid && rec_len >= 4) {
-			log_msg(&f->sys->log, LOG_DEBUG, "nfs", "%s: skipped a reply to xid %08x", c->name, r.xid);
-			continue;
+			if (stray_reply(f, r.xid))
+				continue;
+			rc = -WBE_NFS_MALFORMED;
+			break;
 		}
 		rc = prc;
 		if (rc == 0 && call->prog == RPC_PROG_MOUNT && call->proc == RPC_MOUNT_UMNT)
@@ -255,10 +269,8 @@ static int rpc_call(struct fetch *f, struct rpc_conn *c, struct nfs_call *call, 
 static int getport(struct fetch *f, struct rpc_conn *pmap, uint32_t prog, uint32_t vers, const char *what,
 		   uint16_t *port)
 {
-	struct nfs_call call = {0};
-	call.prog = RPC_PROG_PORTMAP;
-	call.vers = RPC_PORTMAP_VERS;
-	call.proc = RPC_PORTMAP_GETPORT;
+	struct nfs_call call;
+	nfs_call_init(&call, RPC_PROG_PORTMAP, RPC_PORTMAP_GETPORT);
 	call.getport_prog = prog;
 	call.getport_vers = vers;
 	struct nfs_result res;
@@ -292,10 +304,8 @@ static int find_ports(struct fetch *f, uint16_t *mnt_port, uint16_t *nfs_port)
 
 static int mount_call(struct fetch *f, uint32_t proc, const char *dir, size_t len, struct nfs_result *res)
 {
-	struct nfs_call call = {0};
-	call.prog = RPC_PROG_MOUNT;
-	call.vers = RPC_MOUNT_VERS;
-	call.proc = proc;
+	struct nfs_call call;
+	nfs_call_init(&call, RPC_PROG_MOUNT, proc);
 	call.name = dir;
 	call.name_len = len;
 	return rpc_call(f, &f->mnt, &call, proc == RPC_MOUNT_MNT ? "MNT" : "UMNT",
@@ -376,10 +386,8 @@ static int nfs_status_error(struct fetch *f, const char *what, uint32_t status)
 static int nfs_fh_call(struct fetch *f, uint32_t proc, const struct nfs_fh *fh, const char *what,
 		       struct nfs_result *res)
 {
-	struct nfs_call call = {0};
-	call.prog = RPC_PROG_NFS;
-	call.vers = RPC_NFS_VERS;
-	call.proc = proc;
+	struct nfs_call call;
+	nfs_call_init(&call, RPC_PROG_NFS, proc);
 	call.fh = fh;
 	int rc = rpc_call(f, &f->nfs, &call, what, NFS_REPLY_TIMEOUT_NS, res);
 	if (rc == 0 && res->status != NFS3_OK)
@@ -455,10 +463,8 @@ static int walk(struct fetch *f)
 		memcpy(name, p, len);
 		name[len] = '\0';
 		p += len;
-		struct nfs_call call = {0};
-		call.prog = RPC_PROG_NFS;
-		call.vers = RPC_NFS_VERS;
-		call.proc = NFS3_LOOKUP;
+		struct nfs_call call;
+		nfs_call_init(&call, RPC_PROG_NFS, NFS3_LOOKUP);
 		call.fh = &dir;
 		call.name = name;
 		call.name_len = len;
@@ -537,12 +543,10 @@ static void choose_chunk(struct fetch *f)
 
 static int send_read(struct fetch *f, struct read_slot *s, uint64_t offset, uint32_t count)
 {
-	struct nfs_call call = {0};
+	struct nfs_call call;
+	nfs_call_init(&call, RPC_PROG_NFS, NFS3_READ);
 	call.xid = f->next_xid++;
 	call.stamp = f->stamp;
-	call.prog = RPC_PROG_NFS;
-	call.vers = RPC_NFS_VERS;
-	call.proc = NFS3_READ;
 	call.fh = &f->file;
 	call.offset = offset;
 	call.count = count;
@@ -575,9 +579,10 @@ static int receive_read(struct fetch *f)
 			s = &f->slots[i];
 	}
 	if (rc == 0 && !s) {
-		log_msg(&f->sys->log, LOG_DEBUG, "nfs", "skipped a reply to xid %08x", r.xid);
 		nfs_record_init(&c->rec, c->rec.buf, c->rec.size);
-		return 0;
+		if (stray_reply(f, r.xid))
+			return 0;
+		rc = -WBE_NFS_MALFORMED;
 	}
 	if (rc) {
 		print_rpc_error(f, c, "READ", rc, &r);

@@ -122,6 +122,14 @@ static int check_call(const struct nfs_call *c)
 	return 0;
 }
 
+void nfs_call_init(struct nfs_call *c, uint32_t prog, uint32_t proc)
+{
+	memset(c, 0, sizeof(*c));
+	c->prog = prog;
+	c->vers = prog == RPC_PROG_PORTMAP ? RPC_PORTMAP_VERS : prog == RPC_PROG_MOUNT ? RPC_MOUNT_VERS : RPC_NFS_VERS;
+	c->proc = proc;
+}
+
 int nfs_msg_build_call(const struct nfs_call *c, uint8_t *buf, size_t size)
 {
 	if (!c || !buf)
@@ -407,10 +415,8 @@ int nfs_msg_parse_result(uint32_t prog, uint32_t proc, const uint8_t *body, size
 	if ((!body && len) || !out)
 		return -WBE_INVAL;
 	memset(out, 0, sizeof(*out));
-	struct nfs_call probe = {0};
-	probe.prog = prog;
-	probe.proc = proc;
-	probe.vers = prog == RPC_PROG_PORTMAP ? RPC_PORTMAP_VERS : prog == RPC_PROG_MOUNT ? RPC_MOUNT_VERS : RPC_NFS_VERS;
+	struct nfs_call probe;
+	nfs_call_init(&probe, prog, proc);
 	if (!known_call(&probe) || (prog == RPC_PROG_MOUNT && proc == RPC_MOUNT_UMNT))
 		return -WBE_NOTSUP; /* UMNT returns nothing: there is nothing to parse */
 	struct xdr_in x = {body, body + len, false};

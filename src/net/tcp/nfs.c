@@ -528,7 +528,8 @@ static void choose_chunk(struct fetch *f)
 {
 	struct nfs_result res;
 	f->chunk = NFS_READ_DEFAULT;
-	if (nfs_fh_call(f, NFS3_FSINFO, &f->root, "FSINFO", &res) != 0)
+	/* the file's own file system: an export may span several */
+	if (nfs_fh_call(f, NFS3_FSINFO, &f->file, "FSINFO", &res) != 0)
 		return; /* printed; reading still works with the default size */
 	uint32_t chunk = res.rtpref ? res.rtpref : res.rtmax;
 	if (res.rtmax && chunk > res.rtmax)
@@ -536,7 +537,9 @@ static void choose_chunk(struct fetch *f)
 	if (chunk > NFS_READ_MAX)
 		chunk = NFS_READ_MAX;
 	if (chunk >= 512)
-		f->chunk = chunk & ~(uint32_t)511;
+		chunk &= ~(uint32_t)511; /* whole blocks: servers read whole disk blocks anyway */
+	if (chunk)
+		f->chunk = chunk;
 	log_msg(&f->sys->log, LOG_DEBUG, "nfs", "rtmax %u rtpref %u: reading %u bytes at a time", res.rtmax, res.rtpref,
 		f->chunk);
 }

@@ -31,6 +31,7 @@ SUITES = [
     ("iscsi", [sys.executable, "tests/integration/iscsi_test.py"]),
     ("http", [sys.executable, "tests/integration/http_test.py"]),
     ("tftp", [sys.executable, "tests/integration/tftp_test.py"]),
+    ("nfs", [sys.executable, "tests/integration/nfs_test.py"]),
     ("tls", [sys.executable, "tests/integration/tls_test.py"]),
     ("image", [sys.executable, "tests/integration/image_test.py"]),
     ("corpus", [sys.executable, "tests/integration/corpus_test.py"]),

@@ -204,7 +204,24 @@
 	X(WBE_SIG_SIGNER_NAME, 0x1606, "signer certificate's common name is not the --signer name") \
 	X(WBE_SIG_UNTRUSTED_IMAGE, 0x1607, "image not trusted: imgtrust requires a verified signature (imgverify)") \
 	X(WBE_SIG_PERMANENT, 0x1608, "the image trust requirement was made permanent (imgtrust --permanent)") \
-	X(WBE_SIG_UNSUPPORTED, 0x1609, "signature uses an algorithm wireboot does not support")
+	X(WBE_SIG_UNSUPPORTED, 0x1609, "signature uses an algorithm wireboot does not support") \
+	X(WBE_NFS_NO_PROGRAM, 0x1501, "the server's portmapper has no MOUNT or NFS version 3 over TCP") \
+	X(WBE_NFS_MOUNT_DENIED, 0x1502, "NFS server refused to mount the export for us (MNT3ERR_ACCES or PERM)") \
+	X(WBE_NFS_NOT_EXPORTED, 0x1503, "no NFS export holds the path (MNT3ERR_NOENT for every prefix)") \
+	X(WBE_NFS_MOUNT_ERROR, 0x1504, "NFS server refused the mount request (another MNT3ERR status)") \
+	X(WBE_NFS_NOENT, 0x1505, "NFS: no such file or directory (NFS3ERR_NOENT)") \
+	X(WBE_NFS_ACCES, 0x1506, "NFS: permission denied for AUTH_SYS uid 0 / gid 0 (NFS3ERR_ACCES or PERM)") \
+	X(WBE_NFS_IS_DIR, 0x1507, "NFS path names a directory, not a file") \
+	X(WBE_NFS_NOT_FILE, 0x1508, "NFS path names a device, socket or FIFO, not a file") \
+	X(WBE_NFS_SERVER_ERROR, 0x1509, "NFS server failed the request (another NFS3ERR status)") \
+	X(WBE_NFS_RPC_DENIED, 0x150a, "RPC call denied: credentials refused or RPC version mismatch") \
+	X(WBE_NFS_RPC_UNAVAIL, 0x150b, "RPC program, version or procedure unavailable on the server") \
+	X(WBE_NFS_MALFORMED, 0x150c, "malformed ONC RPC or NFS reply") \
+	X(WBE_NFS_TIMEOUT, 0x150d, "NFS server (or its portmapper) sent no reply for 30 seconds") \
+	X(WBE_NFS_CLOSED, 0x150e, "NFS server closed the connection before replying") \
+	X(WBE_NFS_SYMLINK_LOOP, 0x150f, "more than 8 symbolic links on an NFS path") \
+	X(WBE_NFS_URI, 0x1510, "nfs URI without a host or a file path, or a path too long") \
+	X(WBE_NFS_SIZE, 0x1511, "NFS file changed size during the download")
 
 enum wb_error {
 #define WB_ERROR_ENUM(name, value, message) name = value,

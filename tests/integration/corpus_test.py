@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Real-world-style iPXE scripts (tests/integration/corpus/: modelled on netboot.xyz, OpenStack
-Ironic, ...) run end to end by the host program against a real nginx on loopback, with keys
+Ironic, iPXE's code-signing examples, ...) run end to end by the host program against a real nginx on loopback, with keys
 typed at their menus as a terminal sends them. Checks what the scripts print, what nginx was
 asked for, and the exit status. Prints PASS/FAIL lines.
 usage: corpus_test.py [case...]
@@ -27,9 +27,10 @@ def serve_corpus(lab):
     return "http://127.0.0.1:%d" % port
 
 
-def run_script(lab, url, keys=""):
-    """chain @url in the host program with @keys on stdin; returns (exit status, output)."""
-    r = subprocess.run([WIREBOOT, "--exec", "chain %s" % url], input=keys, stdout=subprocess.PIPE,
+def run_script(lab, url, keys="", before=""):
+    """chain @url in the host program (after the commands @before) with @keys on stdin;
+    returns (exit status, output)."""
+    r = subprocess.run([WIREBOOT, "--exec", before + "chain %s" % url], input=keys, stdout=subprocess.PIPE,
                        stderr=subprocess.STDOUT, text=True, timeout=120)
     with open(os.path.join(lab.dir, "wireboot.log"), "a") as f:
         f.write("$ chain %s (keys %r)\n%s\n" % (url, keys, r.stdout))
@@ -94,12 +95,47 @@ def ironic_retries(lab):
     expect(len(posts) == 3, "three POSTs (got %d)" % len(posts), "\n".join(requests(lab)))
 
 
+def signed_site(lab):
+    """The corpus with signed/* signed by a code-signing certificate of a test PKI; returns
+    the base URL and the commands that make the PKI's root wireboot's trust anchor."""
+    base = serve_corpus(lab)
+    pki = weblab.Pki(lab.dir)
+    signer = pki.code_signer("boot-signer")
+    for name in ("vmlinuz", "stage2.ipxe"):
+        pki.sign(os.path.join(lab.dir, "www", "signed", name), signer)
+    return base, "certadd file://%s ; " % pki.root
+
+
+def signed_boot(lab):
+    base, trust = signed_site(lab)
+    rc, out = run_script(lab, base + "/signed-boot.ipxe", before=trust)
+    expect('imgverify: kernel: signed by "boot-signer": trusted' in out, "the kernel verifies", out)
+    expect("corpus: verified stage 2 running" in out, "the verified script runs under imgtrust", out)
+    expect("corpus: trust requirement stays (0x1608)" in out, "--permanent holds", out)
+    expect("corpus: unsigned script refused (0x1607)" in out and "UNSIGNED SCRIPT RAN" not in out,
+           "an unsigned script is refused", out)
+    expect(rc == 0, "exit status 0", out)
+
+
+def signed_boot_tampered(lab):
+    base, trust = signed_site(lab)
+    with open(os.path.join(lab.dir, "www", "signed", "vmlinuz"), "a") as f:
+        f.write("tampered on the server\n")
+    rc, out = run_script(lab, base + "/signed-boot.ipxe", before=trust)
+    expect(rc == 1 and "corpus: refusing to boot unverified images (0x1602)" in out,
+           "a tampered kernel stops the boot with its code", out)
+    expect("verified stage 2" not in out and "GET /signed/stage2.ipxe" not in " ".join(requests(lab)),
+           "nothing after it was fetched or run", out)
+
+
 CASES = [
     ("netbootxyz_keys", netbootxyz_keys),
     ("netbootxyz_timeouts", netbootxyz_timeouts),
     ("netbootxyz_escape", netbootxyz_escape),
     ("ironic_lookup", ironic_lookup),
     ("ironic_retries", ironic_retries),
+    ("signed_boot", signed_boot),
+    ("signed_boot_tampered", signed_boot_tampered),
 ]
 
 

@@ -196,6 +196,7 @@
 	X(WBE_PARAMS_NOT_FOUND, 0x1708, "no such form parameter list (create it with `params` first)") \
 	X(WBE_PARAMS_TOO_MANY, 0x1709, "too many form parameter lists, or too many parameters in one list") \
 	X(WBE_PARAMS_SCHEME, 0x170a, "form parameters (##params) can only be sent over http:// and https://") \
+	X(WBE_LINK_DOWN, 0x170b, "the network link stayed down (cable, switch port, or the NIC's driver)") \
 	X(WBE_SIG_MALFORMED, 0x1601, "signature is not a well-formed CMS SignedData (DER or PEM)") \
 	X(WBE_SIG_BAD, 0x1602, "signature does not match the image (tampered image or wrong signature file)") \
 	X(WBE_SIG_UNTRUSTED, 0x1603, "signer unknown: its certificate chain does not lead to a trusted CA") \

@@ -18,6 +18,7 @@ struct fake_dev {
 	struct netdev dev;
 	unsigned opens, closes, transmits, polls;
 	int open_rc, transmit_rc;
+	unsigned link_up_after_polls; /* the link comes up at this poll (0: stays as it is) */
 };
 
 static struct fake_dev *fake_of(struct netdev *dev)
@@ -45,7 +46,9 @@ static int fake_transmit(struct netdev *dev, struct iobuf *iob)
 
 static void fake_poll(struct netdev *dev)
 {
-	fake_of(dev)->polls++;
+	struct fake_dev *f = fake_of(dev);
+	if (++f->polls == f->link_up_after_polls)
+		dev->link_up = true;
 }
 
 static const struct netdev_ops fake_ops = {fake_open, fake_close, fake_transmit, fake_poll};
@@ -302,5 +305,28 @@ TEST(netdev_register_alloc_failures)
 		CHECK_STR(mac_text(&f, "net0/mac"), "52:54:00:12:34:07");
 		netdev_unregister(&d.dev);
 	}
+	system_fini(&f.sys);
+}
+
+TEST(netdev_iflinkwait_command)
+{
+	struct netdev_fixture f;
+	REQUIRE(setup(&f) == 0);
+	f.tp.auto_advance_ns = 1000000; /* 1 ms per clock read: the timeout passes */
+	struct fake_dev d;
+	fake_init(&d, 0x57);
+	REQUIRE(netdev_register(&f.sys.net, &d.dev) == 0);
+	/* the link never comes up: the wait ends with its own error */
+	test_platform_clear_output(&f.tp);
+	CHECK_INT(script_exec_line(&f.sys, "iflinkwait --timeout 200 net0"), -WBE_LINK_DOWN);
+	CHECK(d.dev.is_open);
+	CHECK(strstr(test_platform_output(&f.tp), "iflinkwait: net0: link still down after 200 ms\n") != NULL);
+	/* it comes up while we wait (all interfaces, iPXE's default timeout) */
+	d.link_up_after_polls = d.polls + 5;
+	CHECK_INT(script_exec_line(&f.sys, "iflinkwait"), 0);
+	CHECK(d.dev.link_up);
+	CHECK_INT(script_exec_line(&f.sys, "iflinkwait --timeout soon"), -WBE_CMD_USAGE);
+	CHECK_INT(script_exec_line(&f.sys, "iflinkwait net9"), -WBE_NOENT);
+	netdev_unregister(&d.dev);
 	system_fini(&f.sys);
 }

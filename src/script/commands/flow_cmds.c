@@ -232,3 +232,32 @@ static int prompt_exec(struct system *sys, int argc, char **argv)
 		return w.key; /* console input closed */
 	return want < 0 || w.key == want ? 0 : -WBE_CANCELED;
 }
+
+static int time_exec(struct system *sys, int argc, char **argv);
+const struct command cmd_time = {"time", "time <command> [arguments...]", "Run a command and show how long it took",
+				 time_exec};
+WB_REGISTER(commands, cmd_time);
+
+static int time_exec(struct system *sys, int argc, char **argv)
+{
+	if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
+		console_printf(&sys->console, "usage: %s\n", cmd_time.usage);
+		return 0;
+	}
+	if (argc < 2) {
+		console_printf(&sys->console, "time: which command?\nusage: %s\n", cmd_time.usage);
+		return -WBE_CMD_USAGE;
+	}
+	/* the command runs as given: its arguments were expanded once already, with this line */
+	const struct command *cmd = command_find(argv[1]);
+	if (!cmd) {
+		console_printf(&sys->console, "time: %s: no such command\n", argv[1]);
+		return -WBE_CMD_UNKNOWN;
+	}
+	uint64_t start = loop_now(&sys->loop);
+	int rc = cmd->exec(sys, argc - 1, argv + 1);
+	uint64_t ms = (loop_now(&sys->loop) - start) / NS_PER_MS;
+	console_printf(&sys->console, "%s: %llu.%03llus\n", argv[1], (unsigned long long)(ms / 1000),
+		       (unsigned long long)(ms % 1000));
+	return rc;
+}

@@ -11,7 +11,6 @@
 
 #include <string.h>
 
-#define NS_PER_MS 1000000ULL
 #define REDRAW_NS (100 * NS_PER_MS) /* the countdown and timeout are checked this often */
 
 static int menu_exec(struct system *sys, int argc, char **argv);

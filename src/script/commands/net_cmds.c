@@ -113,6 +113,54 @@ static int ifclose_exec(struct system *sys, int argc, char **argv)
 	return for_interfaces(sys, &cmd_ifclose, argc, argv, ifclose_one);
 }
 
+static bool link_is_up(void *dev)
+{
+	return link_up(dev);
+}
+
+static int iflinkwait_exec(struct system *sys, int argc, char **argv);
+const struct command cmd_iflinkwait = {"iflinkwait", "iflinkwait [--timeout <ms>] [interface...]",
+				       "Open interfaces and wait until their link is up", iflinkwait_exec};
+WB_REGISTER(commands, cmd_iflinkwait);
+
+static int iflinkwait_exec(struct system *sys, int argc, char **argv)
+{
+	static const struct option_spec specs[] = {{"timeout", 't', OPTION_VALUE}};
+	struct parsed_options opts;
+	int rc = options_parse(sys, &cmd_iflinkwait, specs, 1, argc, argv, 0, -1, &opts);
+	if (rc || opts.help)
+		return rc;
+	unsigned long long timeout_ms = 15000; /* iPXE's default */
+	if (opts.present[0] && command_parse_number(opts.value[0], 3600000, &timeout_ms)) {
+		console_printf(&sys->console, "iflinkwait: --timeout is a number of milliseconds\nusage: %s\n",
+			       cmd_iflinkwait.usage);
+		return -WBE_CMD_USAGE;
+	}
+	bool all = opts.first_arg == argc;
+	struct list_node *pos = sys->net.netdevs.next;
+	for (int i = opts.first_arg; all ? pos != &sys->net.netdevs : i < argc; i++) {
+		struct netdev *dev = all ? list_entry(pos, struct netdev, link) : find_dev(sys, cmd_iflinkwait.name, argv[i]);
+		if (all)
+			pos = pos->next;
+		if (!dev)
+			return -WBE_NOENT;
+		rc = dev->is_open ? 0 : netdev_open(dev);
+		if (rc) {
+			console_printf(&sys->console, "iflinkwait: cannot open %s\n", dev->name);
+			return rc;
+		}
+		rc = loop_run_until(&sys->loop, link_is_up, dev, timeout_ms * NS_PER_MS);
+		if (rc == -WBE_TIMEDOUT) {
+			console_printf(&sys->console, "iflinkwait: %s: link still down after %llu ms\n", dev->name,
+				       timeout_ms);
+			return -WBE_LINK_DOWN;
+		}
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
 static int route_exec(struct system *sys, int argc, char **argv);
 const struct command cmd_route = {"route", "route", "Show IPv4 routes", route_exec};
 WB_REGISTER(commands, cmd_route);

@@ -15,7 +15,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include "wireboot/list.h"
+#include "wireboot/named.h"
 
 struct console;
 struct screen;
@@ -32,16 +32,14 @@ struct menu_item {
 };
 
 struct menu {
-	struct list_node link;
-	char *name;  /* "" for the unnamed menu */
-	char *title; /* "" for none */
+	struct named named; /* named.name: "" for the unnamed menu */
+	char *title;        /* "" for none */
 	struct menu_item *items;
 	size_t count, capacity;
 };
 
 struct menu_set {
-	struct list_node menus; /* most recently created first */
-	size_t count;
+	struct named_set menus; /* most recently created first */
 };
 
 void menu_set_init(struct menu_set *set);

@@ -11,7 +11,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
-#include "wireboot/list.h"
+#include "wireboot/named.h"
 
 #define PARAMS_LISTS_MAX 16
 #define PARAMS_ENTRIES_MAX 64
@@ -24,15 +24,13 @@ struct param {
 };
 
 struct params {
-	struct list_node link;
-	char *name; /* "" for the unnamed list */
+	struct named named; /* named.name: "" for the unnamed list */
 	struct param *entries;
 	size_t count, capacity;
 };
 
 struct params_set {
-	struct list_node lists; /* most recently created first */
-	size_t count;
+	struct named_set lists; /* most recently created first */
 };
 
 void params_set_init(struct params_set *set);

@@ -19,67 +19,56 @@
 
 void menu_set_init(struct menu_set *set)
 {
-	list_init(&set->menus);
-	set->count = 0;
+	named_set_init(&set->menus);
 }
 
-static void free_menu(struct menu *menu)
+static struct menu *menu_of(struct named *member)
 {
+	return member ? container_of(member, struct menu, named) : NULL;
+}
+
+void menu_destroy(struct menu_set *set, struct menu *menu)
+{
+	named_remove(&set->menus, &menu->named);
 	for (size_t i = 0; i < menu->count; i++) {
 		wb_free(menu->items[i].label);
 		wb_free(menu->items[i].text);
 	}
 	wb_free(menu->items);
-	wb_free(menu->name);
 	wb_free(menu->title);
 	wb_free(menu);
 }
 
-void menu_destroy(struct menu_set *set, struct menu *menu)
-{
-	list_remove(&menu->link);
-	set->count--;
-	free_menu(menu);
-}
-
 void menu_set_fini(struct menu_set *set)
 {
-	while (!list_empty(&set->menus))
-		menu_destroy(set, list_entry(set->menus.next, struct menu, link));
+	while (set->menus.count)
+		menu_destroy(set, menu_of(named_newest(&set->menus)));
 }
 
 struct menu *menu_find(struct menu_set *set, const char *name)
 {
-	list_for_each(node, &set->menus) {
-		struct menu *menu = list_entry(node, struct menu, link);
-		if (!name || strcmp(menu->name, name) == 0)
-			return menu;
-	}
-	return NULL;
+	return menu_of(named_find(&set->menus, name));
 }
 
 int menu_create(struct menu_set *set, const char *name, const char *title, struct menu **out)
 {
-	name = name ? name : "";
 	title = title ? title : "";
-	if (strlen(name) > MENU_TEXT_MAX || strlen(title) > MENU_TEXT_MAX)
+	if ((name && strlen(name) > MENU_TEXT_MAX) || strlen(title) > MENU_TEXT_MAX)
 		return -WBE_RANGE;
-	struct menu *old = menu_find(set, name);
+	struct menu *old = menu_find(set, name ? name : "");
 	if (old)
 		menu_destroy(set, old);
-	if (set->count >= MENUS_MAX)
+	if (set->menus.count >= MENUS_MAX)
 		return -WBE_MENU_TOO_MANY;
 	struct menu *menu = wb_zalloc(sizeof(*menu));
 	if (!menu)
 		return -WBE_NOMEM;
-	menu->name = wb_strdup(name);
 	menu->title = wb_strdup(title);
-	if (!menu->name || !menu->title) {
-		free_menu(menu);
+	if (!menu->title || named_add(&set->menus, &menu->named, name)) {
+		wb_free(menu->title);
+		wb_free(menu);
 		return -WBE_NOMEM;
 	}
-	list_add_head(&set->menus, &menu->link);
-	set->count++;
 	if (out)
 		*out = menu;
 	return 0;

@@ -7,64 +7,52 @@
 
 void params_set_init(struct params_set *set)
 {
-	list_init(&set->lists);
-	set->count = 0;
+	named_set_init(&set->lists);
 }
 
-static void free_list(struct params *list)
+static struct params *params_of(struct named *member)
 {
+	return member ? container_of(member, struct params, named) : NULL;
+}
+
+void params_destroy(struct params_set *set, struct params *list)
+{
+	named_remove(&set->lists, &list->named);
 	for (size_t i = 0; i < list->count; i++) {
 		wb_free(list->entries[i].key);
 		wb_free(list->entries[i].value);
 	}
 	wb_free(list->entries);
-	wb_free(list->name);
 	wb_free(list);
-}
-
-void params_destroy(struct params_set *set, struct params *list)
-{
-	list_remove(&list->link);
-	set->count--;
-	free_list(list);
 }
 
 void params_set_fini(struct params_set *set)
 {
-	while (!list_empty(&set->lists))
-		params_destroy(set, list_entry(set->lists.next, struct params, link));
+	while (set->lists.count)
+		params_destroy(set, params_of(named_newest(&set->lists)));
 }
 
 struct params *params_find(struct params_set *set, const char *name)
 {
-	list_for_each(node, &set->lists) {
-		struct params *list = list_entry(node, struct params, link);
-		if (!name || strcmp(list->name, name) == 0)
-			return list;
-	}
-	return NULL;
+	return params_of(named_find(&set->lists, name));
 }
 
 int params_create(struct params_set *set, const char *name, struct params **out)
 {
-	name = name ? name : "";
-	if (strlen(name) > PARAMS_TEXT_MAX)
+	if (name && strlen(name) > PARAMS_TEXT_MAX)
 		return -WBE_RANGE;
-	struct params *old = params_find(set, name);
+	struct params *old = params_find(set, name ? name : "");
 	if (old)
 		params_destroy(set, old);
-	if (set->count >= PARAMS_LISTS_MAX)
+	if (set->lists.count >= PARAMS_LISTS_MAX)
 		return -WBE_PARAMS_TOO_MANY;
 	struct params *list = wb_zalloc(sizeof(*list));
 	if (!list)
 		return -WBE_NOMEM;
-	list->name = wb_strdup(name);
-	if (!list->name) {
-		free_list(list);
+	if (named_add(&set->lists, &list->named, name)) {
+		wb_free(list);
 		return -WBE_NOMEM;
 	}
-	list_add_head(&set->lists, &list->link);
-	set->count++;
 	if (out)
 		*out = list;
 	return 0;

@@ -28,15 +28,15 @@ TEST(menu_create_find_replace_delete)
 	CHECK_INT(menu_add_item(b, "x", "X", 0, false), 0);
 	/* same name again: a new, empty menu replaces the old one */
 	REQUIRE(menu_create(&set, "boot", "Boot again", &c) == 0);
-	CHECK_INT(set.count, 2);
+	CHECK_INT(set.menus.count, 2);
 	CHECK(menu_find(&set, "boot") == c);
 	CHECK_INT(c->count, 0);
 	CHECK_STR(c->title, "Boot again");
 	menu_destroy(&set, c);
 	CHECK(menu_find(&set, "boot") == NULL);
-	CHECK_INT(set.count, 1);
+	CHECK_INT(set.menus.count, 1);
 	menu_set_fini(&set);
-	CHECK_INT(set.count, 0);
+	CHECK_INT(set.menus.count, 0);
 }
 
 TEST(menu_bounds)

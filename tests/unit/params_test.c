@@ -17,7 +17,7 @@ TEST(params_lists)
 	REQUIRE(params_add(b, "k", "v", false) == 0);
 	REQUIRE(params_create(&set, "b", &c) == 0); /* replaces */
 	CHECK_INT(c->count, 0);
-	CHECK_INT(set.count, 2);
+	CHECK_INT(set.lists.count, 2);
 	params_destroy(&set, c);
 	CHECK(params_find(&set, "b") == NULL);
 	params_set_fini(&set);

@@ -166,7 +166,7 @@ static int choose_exec(struct system *sys, int argc, char **argv)
 	rc = menu_view_start(&c.view, menu, opts.present[1] ? opts.value[1] : NULL, timeout_ms * NS_PER_MS,
 			     loop_now(&sys->loop));
 	if (rc) {
-		console_printf(&sys->console, "choose: menu \"%s\" has no item to choose\n", menu->name);
+		console_printf(&sys->console, "choose: menu \"%s\" has no item to choose\n", menu->named.name);
 	} else {
 		screen_cursor(&sys->screen, false);
 		menu_view_draw(&c.view, &sys->screen, &sys->console, loop_now(&sys->loop)); /* before keys typed ahead act */

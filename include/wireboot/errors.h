@@ -185,7 +185,17 @@
 	X(WBE_TLS_PROTOCOL, 0x1107, "TLS: protocol error or no common cipher suite") \
 	X(WBE_TLS_CERT_INVALID, 0x1108, "TLS: certificate malformed or using an unsupported algorithm") \
 	X(WBE_TLS_TRUNCATED, 0x1109, "TLS: connection closed without close_notify (data may be truncated)") \
-	X(WBE_TLS_PEM, 0x110a, "no CERTIFICATE block in the PEM data, or malformed PEM")
+	X(WBE_TLS_PEM, 0x110a, "no CERTIFICATE block in the PEM data, or malformed PEM") \
+	X(WBE_FTP_LOGIN_REFUSED, 0x1401, "FTP server refused the login (530: wrong user or password)") \
+	X(WBE_FTP_FILE_UNAVAILABLE, 0x1402, "FTP server: file unavailable (550: no such file, or no permission)") \
+	X(WBE_FTP_MALFORMED, 0x1403, "malformed FTP reply, or a passive-mode reply without a usable port") \
+	X(WBE_FTP_UNEXPECTED, 0x1404, "FTP server answered a command with a reply a download cannot use") \
+	X(WBE_FTP_INCOMPLETE, 0x1405, "FTP transfer incomplete: the server reported it failed, or the connection ended early") \
+	X(WBE_FTP_SIZE, 0x1406, "FTP transfer length differs from the size the server announced (SIZE)") \
+	X(WBE_FTP_TIMEOUT, 0x1407, "FTP server sent nothing for 30 seconds") \
+	X(WBE_FTP_URI, 0x1408, "ftp URI without a host or a file name, or with CR, LF or 0xFF in user, password or path") \
+	X(WBE_FTP_NO_PASSIVE, 0x1409, "FTP server refused passive mode (both EPSV and PASV)") \
+	X(WBE_FTP_UNAVAILABLE, 0x140a, "FTP server not available (421: too many users, or shutting down)")
 
 enum wb_error {
 #define WB_ERROR_ENUM(name, value, message) name = value,

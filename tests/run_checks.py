@@ -31,6 +31,7 @@ SUITES = [
     ("iscsi", [sys.executable, "tests/integration/iscsi_test.py"]),
     ("http", [sys.executable, "tests/integration/http_test.py"]),
     ("tftp", [sys.executable, "tests/integration/tftp_test.py"]),
+    ("ftp", [sys.executable, "tests/integration/ftp_test.py"]),
     ("tls", [sys.executable, "tests/integration/tls_test.py"]),
     ("image", [sys.executable, "tests/integration/image_test.py"]),
     ("firmware", [sys.executable, "tests/firmware/smoke.py"]),

@@ -454,21 +454,19 @@ static int uri_filename(struct ftp_fetch *f)
 
 static int ftp_fetch(struct system *sys, struct download *dl)
 {
-	int len = uri_format_redacted(dl->uri, NULL, 0);
-	struct ftp_fetch *f = wb_zalloc(sizeof(*f));
-	char *text = len >= 0 ? wb_malloc((size_t)len + 1) : NULL;
-	if (!f || !text) {
+	char *text = NULL;
+	int rc = uri_redacted_text(dl->uri, &text);
+	struct ftp_fetch *f = rc == 0 ? wb_zalloc(sizeof(*f)) : NULL;
+	if (!f) {
 		console_printf(&sys->console, "%s: no memory for the FTP client\n", dl->uri->scheme);
-		wb_free(f);
 		wb_free(text);
-		return len < 0 ? len : -WBE_NOMEM;
+		return rc ? rc : -WBE_NOMEM;
 	}
-	uri_format_redacted(dl->uri, text, (size_t)len + 1);
 	f->sys = sys;
 	f->dl = dl;
 	f->text = text;
 	ftp_reply_init(&f->reply);
-	int rc = uri_filename(f);
+	rc = uri_filename(f);
 	if (rc == 0)
 		rc = session(f);
 	end_session(f, rc);

@@ -193,7 +193,7 @@
 	X(WBE_FTP_INCOMPLETE, 0x1405, "FTP transfer incomplete: the server reported it failed, or the connection ended early") \
 	X(WBE_FTP_SIZE, 0x1406, "FTP transfer length differs from the size the server announced (SIZE)") \
 	X(WBE_FTP_TIMEOUT, 0x1407, "FTP server sent nothing for 30 seconds") \
-	X(WBE_FTP_URI, 0x1408, "ftp URI without a host or a file name, or with CR, LF or 0xFF in user, password or path") \
+	X(WBE_FTP_URI, 0x1408, "ftp URI without a host or a file name, or a user, password or path with CR, LF or 0xFF or over 4 KiB") \
 	X(WBE_FTP_NO_PASSIVE, 0x1409, "FTP server refused passive mode (both EPSV and PASV)") \
 	X(WBE_FTP_UNAVAILABLE, 0x140a, "FTP server not available (421: too many users, or shutting down)")
 

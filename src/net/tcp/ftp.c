@@ -417,6 +417,15 @@ static int session(struct ftp_fetch *f)
 
 /* ---- the ftp:// scheme ------------------------------------------------------------------ */
 
+/* Longest argument a command can carry: every verb sent has 4 letters, then a space and CRLF. */
+#define ARG_MAX (FTP_COMMAND_MAX - 7)
+
+/* Whether @arg (NULL: none) can go into a command: see ftp_build_command(). */
+static bool arg_usable(const char *arg)
+{
+	return !arg || (ftp_arg_ok(arg) && strlen(arg) <= ARG_MAX);
+}
+
 /* The file name of the URI: its path percent-decoded, without the leading '/' (as iPXE). */
 static int uri_filename(struct ftp_fetch *f)
 {
@@ -428,8 +437,9 @@ static int uri_filename(struct ftp_fetch *f)
 		why = "IPv6 servers are not supported";
 	else if (u->has_port && u->port == 0)
 		why = "port 0 cannot be an FTP server's port";
-	else if ((u->user && !ftp_arg_ok(u->user)) || (u->password && !ftp_arg_ok(u->password)))
-		why = "the user or password contains CR, LF or 0xFF, which cannot go into an FTP command";
+	else if (!arg_usable(u->user) || !arg_usable(u->password))
+		why = "the user or password contains CR, LF or 0xFF, or is longer than 4 KiB: it cannot go into an "
+		      "FTP command";
 	const char *path = u->path[0] == '/' ? u->path + 1 : u->path;
 	size_t n = strlen(path);
 	if (!why && n == 0)
@@ -444,9 +454,9 @@ static int uri_filename(struct ftp_fetch *f)
 	int rc = uri_percent_decode(path, n, f->filename, n + 1, NULL);
 	if (rc)
 		return fail(f, rc, "the file name does not decode");
-	if (!ftp_arg_ok(f->filename)) {
-		console_printf(&f->sys->console, "%s: the file name contains CR, LF or 0xFF, which cannot go into "
-						 "an FTP command\n", f->text);
+	if (!arg_usable(f->filename)) {
+		console_printf(&f->sys->console, "%s: the file name contains CR, LF or 0xFF, or is longer than 4 KiB: "
+						 "it cannot go into an FTP command\n", f->text);
 		return -WBE_FTP_URI;
 	}
 	return 0;

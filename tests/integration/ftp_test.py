@@ -251,7 +251,7 @@ CASES = [("anonymous", case_anonymous), ("user-password", case_user_password),
 
 
 def main():
-    run_cases("ftp", "wbf", CASES, sys.argv[1:])
+    run_cases("ftp", "wbftp", CASES, sys.argv[1:])
 
 
 if __name__ == "__main__":

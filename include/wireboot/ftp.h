@@ -6,8 +6,8 @@
  *
  * What a fetch does (RFC 959, RFC 2428 EPSV, RFC 3659 SIZE):
  *  - resolves the host once and opens the control connection to that address (port 21 unless
- *    the URI names one); reads the greeting (220; a 120 "ready in nnn minutes" is waited out
- *    within the same time limit);
+ *    the URI names one); reads the greeting (220, after at most one 120 "ready in nnn
+ *    minutes", each reply waited for FTP_TIMEOUT_NS);
  *  - logs in with USER and, when asked (331), PASS: the URI's user and password, or
  *    "anonymous" with the password FTP_ANONYMOUS_PASSWORD when the URI has no user (RFC 1635);
  *    the password is never printed or logged;

@@ -32,6 +32,7 @@ SUITES = [
     ("http", [sys.executable, "tests/integration/http_test.py"]),
     ("tftp", [sys.executable, "tests/integration/tftp_test.py"]),
     ("nfs", [sys.executable, "tests/integration/nfs_test.py"]),
+    ("ftp", [sys.executable, "tests/integration/ftp_test.py"]),
     ("tls", [sys.executable, "tests/integration/tls_test.py"]),
     ("image", [sys.executable, "tests/integration/image_test.py"]),
     ("corpus", [sys.executable, "tests/integration/corpus_test.py"]),

@@ -1,5 +1,5 @@
 /*
- * download.h - fetching a URI into memory. Each URI scheme (http, https, tftp, file) is one
+ * download.h - fetching a URI into memory. Each URI scheme (http, https, tftp, ftp, file) is one
  * `const struct uri_scheme` registered with WB_REGISTER(uri_schemes, ...) next to its
  * implementation; download_fetch() resolves the text against a base URI, picks the scheme and
  * runs it, waiting in the poll loop (the network keeps running; Ctrl-C cancels).

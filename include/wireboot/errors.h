@@ -222,7 +222,17 @@
 	X(WBE_NFS_CLOSED, 0x150e, "NFS server closed the connection before replying") \
 	X(WBE_NFS_SYMLINK_LOOP, 0x150f, "more than 8 symbolic links on an NFS path") \
 	X(WBE_NFS_URI, 0x1510, "nfs URI without a host or a file path, or a path too long") \
-	X(WBE_NFS_SIZE, 0x1511, "NFS file changed size during the download")
+	X(WBE_NFS_SIZE, 0x1511, "NFS file changed size during the download") \
+	X(WBE_FTP_LOGIN_REFUSED, 0x1401, "FTP server refused the login (530: wrong user or password)") \
+	X(WBE_FTP_FILE_UNAVAILABLE, 0x1402, "FTP server: file unavailable (550: no such file, or no permission)") \
+	X(WBE_FTP_MALFORMED, 0x1403, "malformed FTP reply, or a passive-mode reply without a usable port") \
+	X(WBE_FTP_UNEXPECTED, 0x1404, "FTP server answered a command with a reply a download cannot use") \
+	X(WBE_FTP_INCOMPLETE, 0x1405, "FTP transfer incomplete: the server reported it failed, or the connection ended early") \
+	X(WBE_FTP_SIZE, 0x1406, "FTP transfer length differs from the size the server announced (SIZE)") \
+	X(WBE_FTP_TIMEOUT, 0x1407, "FTP server sent nothing for 30 seconds") \
+	X(WBE_FTP_URI, 0x1408, "ftp URI without a host or a file name, or a user, password or path with CR, LF or 0xFF or over 4 KiB") \
+	X(WBE_FTP_NO_PASSIVE, 0x1409, "FTP server refused passive mode (both EPSV and PASV)") \
+	X(WBE_FTP_UNAVAILABLE, 0x140a, "FTP server not available (421: too many users, or shutting down)")
 
 enum wb_error {
 #define WB_ERROR_ENUM(name, value, message) name = value,

@@ -20,6 +20,12 @@ struct transport {
 	 * and route errors). The caller releases the stream with stream_close()/stream_abort().
 	 */
 	int (*connect)(void *ctx, const char *host, uint16_t port, struct stream **out);
+	/**
+	 * Resolve @host (a name or an IPv4 literal) as connect() would, into *@addr (host
+	 * order): for a protocol that must reach the very address its first connection went to
+	 * (FTP's data connection). Returns 0 or the resolver's negative rc.
+	 */
+	int (*resolve)(void *ctx, const char *host, uint32_t *addr);
 };
 
 #endif

@@ -114,6 +114,13 @@ int uri_format(const struct uri *uri, char *buf, size_t len);
 int uri_format_redacted(const struct uri *uri, char *buf, size_t len);
 
 /**
+ * uri_redacted_text() - uri_format_redacted()'s text in a new wb_malloc() string, for the
+ * messages of a whole download (free it with wb_free()). Returns 0 and *@out, or
+ * uri_format_redacted()'s negative codes, -WBE_NOMEM.
+ */
+int uri_redacted_text(const struct uri *uri, char **out);
+
+/**
  * uri_percent_decode() - decode %XX triplets (§2.1) of @in_len bytes at @in into @out.
  * @in: need not be NUL-terminated; never NULL.
  * @out/@out_size: receives the decoded bytes and a NUL; never NULL. @out may equal @in

@@ -670,6 +670,19 @@ int uri_format_redacted(const struct uri *uri, char *buf, size_t len)
 	return format_uri(uri, buf, len, true);
 }
 
+int uri_redacted_text(const struct uri *uri, char **out)
+{
+	int len = format_uri(uri, NULL, 0, true);
+	if (len < 0)
+		return len;
+	char *text = wb_malloc((size_t)len + 1);
+	if (!text)
+		return -WBE_NOMEM;
+	format_uri(uri, text, (size_t)len + 1, true);
+	*out = text;
+	return 0;
+}
+
 static bool equal_ignoring_case(const char *a, const char *b)
 {
 	for (; *a && *b; a++, b++) {

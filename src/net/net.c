@@ -15,14 +15,18 @@ static void net_step(struct process *proc)
 
 #define CONNECT_RESOLVE_TIMEOUT_NS (30 * NS_PER_SEC)
 
+static int stack_resolve(void *ctx, const char *host, uint32_t *addr)
+{
+	return dns_resolve(ctx, host, addr, CONNECT_RESOLVE_TIMEOUT_NS);
+}
+
 static int stack_connect(void *ctx, const char *host, uint16_t port, struct stream **out)
 {
-	struct net *net = ctx;
 	uint32_t addr;
-	int rc = dns_resolve(net, host, &addr, CONNECT_RESOLVE_TIMEOUT_NS);
+	int rc = stack_resolve(ctx, host, &addr);
 	if (rc)
 		return rc;
-	return tcp_connect(net, addr, port, out);
+	return tcp_connect(ctx, addr, port, out);
 }
 
 int net_init(struct net *net, struct loop *loop, struct log *log, struct rng *rng, struct settings *settings)
@@ -43,6 +47,7 @@ int net_init(struct net *net, struct loop *loop, struct log *log, struct rng *rn
 	net->transport.name = "wireboot TCP/IP";
 	net->transport.ctx = net;
 	net->transport.connect = stack_connect;
+	net->transport.resolve = stack_resolve;
 	loop_add_process(loop, &net->poll_process);
 	tcp_init(net); /* after the poll process: ACKs go out after each batch of received frames */
 	return 0;

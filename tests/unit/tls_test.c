@@ -11,6 +11,7 @@
 #include "wireboot/tls.h"
 
 #include "test.h"
+#include "test_pipe.h"
 #include "test_platform.h"
 #include "wireboot/errors.h"
 #include "wireboot/malloc.h"
@@ -23,7 +24,6 @@
 #include <stdlib.h>
 
 #define NOW_UNIX 1767225600LL /* 2026-01-01 00:00:00 UTC */
-#define PIPE_SIZE 65536
 #define RUN_TIMEOUT_NS (60 * NS_PER_SEC)
 
 /* ---------------------------------------------------------------- certificates */
@@ -205,91 +205,11 @@ static const struct pki *get_pki(void)
 	return &pki;
 }
 
-/* ---------------------------------------------------------------- in-memory transport */
-
-struct pipe {
-	struct stream stream;
-	uint8_t c2s[PIPE_SIZE], s2c[PIPE_SIZE];
-	size_t c2s_len, s2c_len;
-	bool server_fin;       /* the server's side closed (TCP FIN) */
-	bool closed, aborted;  /* what the TLS layer did with its transport */
-};
-
-static struct pipe *pipe_of(struct stream *s)
-{
-	return container_of(s, struct pipe, stream);
-}
-
-static enum stream_state p_state(struct stream *s)
-{
-	struct pipe *p = pipe_of(s);
-	return p->server_fin && !p->s2c_len ? STREAM_CLOSED : STREAM_OPEN;
-}
-
-static int p_error(struct stream *s)
-{
-	(void)s;
-	return 0;
-}
-
-static long p_write(struct stream *s, const void *data, size_t len)
-{
-	struct pipe *p = pipe_of(s);
-	if (len > PIPE_SIZE - p->c2s_len)
-		len = PIPE_SIZE - p->c2s_len;
-	memcpy(p->c2s + p->c2s_len, data, len);
-	p->c2s_len += len;
-	return (long)len;
-}
-
-static size_t p_write_space(struct stream *s)
-{
-	return PIPE_SIZE - pipe_of(s)->c2s_len;
-}
-
-static const uint8_t *p_peek(struct stream *s, size_t *len)
-{
-	struct pipe *p = pipe_of(s);
-	*len = p->s2c_len;
-	return p->s2c_len ? p->s2c : NULL;
-}
-
-static void p_consume(struct stream *s, size_t len)
-{
-	struct pipe *p = pipe_of(s);
-	memmove(p->s2c, p->s2c + len, p->s2c_len - len);
-	p->s2c_len -= len;
-}
-
-static bool p_eof(struct stream *s)
-{
-	struct pipe *p = pipe_of(s);
-	return p->server_fin && !p->s2c_len;
-}
-
-static void p_shutdown_write(struct stream *s)
-{
-	(void)s;
-}
-
-static void p_close(struct stream *s)
-{
-	pipe_of(s)->closed = true;
-}
-
-static void p_abort(struct stream *s)
-{
-	pipe_of(s)->aborted = true;
-}
-
-static const struct stream_ops pipe_ops = {p_state, p_error, p_write, p_write_space, p_peek,
-					   p_consume, p_eof, p_shutdown_write, p_close, p_abort};
-
 /* ---------------------------------------------------------------- the BearSSL server */
 
 struct server {
 	struct process process;
-	struct pipe *pipe;
+	struct test_pipe *pipe;
 	br_ssl_server_context sc;
 	br_x509_certificate chain[2];
 	uint8_t buf[BR_SSL_BUFSIZE_BIDI];
@@ -302,7 +222,7 @@ struct server {
 static void server_pump(struct server *sv)
 {
 	br_ssl_engine_context *eng = &sv->sc.eng;
-	struct pipe *p = sv->pipe;
+	struct test_pipe *p = sv->pipe;
 	for (;;) {
 		unsigned st = br_ssl_engine_current_state(eng);
 		bool moved = false;
@@ -311,20 +231,13 @@ static void server_pump(struct server *sv)
 			return;
 		if (st & BR_SSL_SENDREC) {
 			uint8_t *b = br_ssl_engine_sendrec_buf(eng, &len);
-			if (len > PIPE_SIZE - p->s2c_len)
-				len = PIPE_SIZE - p->s2c_len;
-			memcpy(p->s2c + p->s2c_len, b, len);
-			p->s2c_len += len;
+			len = test_pipe_put(p, b, len);
 			br_ssl_engine_sendrec_ack(eng, len);
 			moved = len > 0;
 		}
 		if ((st & BR_SSL_RECVREC) && p->c2s_len) {
 			uint8_t *b = br_ssl_engine_recvrec_buf(eng, &len);
-			if (len > p->c2s_len)
-				len = p->c2s_len;
-			memcpy(b, p->c2s, len);
-			memmove(p->c2s, p->c2s + len, p->c2s_len - len);
-			p->c2s_len -= len;
+			len = test_pipe_take(p, b, len);
 			br_ssl_engine_recvrec_ack(eng, len);
 			moved = true;
 		}
@@ -363,7 +276,7 @@ static void server_step(struct process *proc)
 struct fixture {
 	struct test_platform tp;
 	struct system sys;
-	struct pipe pipe;
+	struct test_pipe pipe;
 	struct server server;
 	struct stream *tls;
 };
@@ -388,7 +301,7 @@ static int setup(const struct cert *anchor, const struct cert *leaf, const struc
 		wallclock_set(&fx->sys.wallclock, loop_now(&fx->sys.loop), NOW_UNIX * 1000000000LL, "test");
 	if (anchor && (rc = trust_add_der(fx->sys.trust, anchor->der, anchor->len, "test")) != 0)
 		return rc;
-	fx->pipe.stream.ops = &pipe_ops;
+	test_pipe_init(&fx->pipe);
 	struct server *sv = &fx->server;
 	sv->pipe = &fx->pipe;
 	sv->chain[0].data = (unsigned char *)leaf->der;

@@ -498,6 +498,23 @@ TEST(uri_format_redacted_hides_password)
 	uri_free(uri);
 }
 
+TEST(uri_redacted_text_allocates)
+{
+	struct uri *uri = NULL;
+	REQUIRE(uri_parse("ftp://user:pw@h/a%20b", &uri) == 0);
+	char *text = NULL;
+	CHECK_INT(uri_redacted_text(uri, &text), 0);
+	CHECK_STR(text, "ftp://user:***@h/a%20b");
+	wb_free(text);
+	FOR_EACH_ALLOC_FAILURE(i) {
+		text = NULL;
+		int rc = uri_redacted_text(uri, &text);
+		CHECK(rc == 0 || (rc == -WBE_NOMEM && text == NULL));
+		wb_free(text);
+	}
+	uri_free(uri);
+}
+
 struct decode_case {
 	const char *in;
 	int rc;

@@ -486,21 +486,19 @@ static int transfer(struct tftp_fetch *f, const char *filename, uint16_t port)
 
 static int tftp_fetch(struct system *sys, struct download *dl)
 {
-	int len = uri_format_redacted(dl->uri, NULL, 0);
-	struct tftp_fetch *f = wb_zalloc(sizeof(*f));
-	char *text = len >= 0 ? wb_malloc((size_t)len + 1) : NULL;
-	if (!f || !text) {
+	char *text = NULL;
+	int rc = uri_redacted_text(dl->uri, &text);
+	struct tftp_fetch *f = rc == 0 ? wb_zalloc(sizeof(*f)) : NULL;
+	if (!f) {
 		console_printf(&sys->console, "%s: no memory for the TFTP client\n", dl->uri->scheme);
-		wb_free(f);
 		wb_free(text);
-		return len < 0 ? len : -WBE_NOMEM;
+		return rc ? rc : -WBE_NOMEM;
 	}
-	uri_format_redacted(dl->uri, text, (size_t)len + 1);
 	f->sys = sys;
 	f->dl = dl;
 	f->text = text;
 	char *filename = NULL;
-	int rc = uri_filename(f, &filename);
+	rc = uri_filename(f, &filename);
 	if (rc == 0 && list_empty(&sys->net.netdevs)) {
 		/* the host program's sockets carry TCP only: TFTP needs our own UDP on an interface */
 		console_printf(&sys->console, "%s: no network interface: tftp:// runs on wireboot's own stack "

@@ -215,15 +215,40 @@ static const struct stream_ops host_stream_ops = {
 	.abort = hs_abort,
 };
 
+/* The host's resolver: the first IPv4 address of @host, with @port filled in. */
+static int lookup(const char *host, uint16_t port, struct addrinfo **res)
+{
+	struct addrinfo hints = {.ai_family = AF_INET, .ai_socktype = SOCK_STREAM};
+	char service[8];
+	snprintf(service, sizeof(service), "%u", port);
+	*res = NULL;
+	int gai = getaddrinfo(host, service, &hints, res);
+	if (gai == 0 && *res)
+		return 0;
+	if (*res)
+		freeaddrinfo(*res);
+	return gai == EAI_NONAME ? -WBE_DNS_NXDOMAIN : -WBE_DNS_TIMEOUT;
+}
+
+static int host_resolve(void *ctx, const char *host, uint32_t *addr)
+{
+	(void)ctx;
+	struct addrinfo *res;
+	int rc = lookup(host, 0, &res);
+	if (rc)
+		return rc;
+	*addr = ntohl(((const struct sockaddr_in *)(const void *)res->ai_addr)->sin_addr.s_addr);
+	freeaddrinfo(res);
+	return 0;
+}
+
 static int host_connect(void *ctx, const char *host, uint16_t port, struct stream **out)
 {
 	(void)ctx;
-	struct addrinfo hints = {.ai_family = AF_INET, .ai_socktype = SOCK_STREAM}, *res = NULL;
-	char service[8];
-	snprintf(service, sizeof(service), "%u", port);
-	int gai = getaddrinfo(host, service, &hints, &res);
-	if (gai != 0 || !res)
-		return gai == EAI_NONAME ? -WBE_DNS_NXDOMAIN : -WBE_DNS_TIMEOUT;
+	struct addrinfo *res;
+	int rc = lookup(host, port, &res);
+	if (rc)
+		return rc;
 	struct host_stream *h = wb_zalloc(sizeof(*h));
 	if (!h) {
 		freeaddrinfo(res);
@@ -234,7 +259,7 @@ static int host_connect(void *ctx, const char *host, uint16_t port, struct strea
 	int one = 1;
 	if (h->fd >= 0)
 		setsockopt(h->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-	int rc = h->fd < 0 ? errno_to_rc(errno) : 0;
+	rc = h->fd < 0 ? errno_to_rc(errno) : 0;
 	if (rc == 0 && connect(h->fd, res->ai_addr, res->ai_addrlen) != 0) {
 		if (errno == EINPROGRESS)
 			h->connecting = true;
@@ -253,7 +278,7 @@ static int host_connect(void *ctx, const char *host, uint16_t port, struct strea
 	return 0;
 }
 
-static const struct transport host_transport = {"host sockets", NULL, host_connect};
+static const struct transport host_transport = {"host sockets", NULL, host_connect, host_resolve};
 
 const struct transport *host_sockets_transport(void)
 {

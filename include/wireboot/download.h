@@ -61,7 +61,7 @@ struct uri_scheme {
  * @dl's sink. dl->uri must be NULL on entry; on return (success or failure) it holds the
  * final URI (after redirects) or NULL if @text did not parse. Free it with uri_free().
  * @text may end in iPXE's "##params" or "##params=<name>": the suffix is not part of the URI;
- * it names the form parameter list (params.h; without a name the latest list) to send.
+ * it names the form parameter list (params.h; without a name the unnamed list) to send.
  * Returns 0 or a negative rc: -WBE_URI_SCHEME for an unsupported scheme, parse errors from
  * uri_parse(), -WBE_PARAMS_NOT_FOUND / -WBE_PARAMS_SCHEME for a bad ##params suffix, or the
  * scheme's error.

@@ -23,6 +23,8 @@ struct screen;
 #define MENUS_MAX 64
 #define MENU_ITEMS_MAX 1024
 #define MENU_TEXT_MAX 256 /* title, label and text bytes */
+/* Text is shown one column per code point (wide CJK characters are not measured); control
+ * characters, which a ${...} expansion of network data could carry, are shown as '?'. */
 
 struct menu_item {
 	char *label;  /* what `choose` stores; NULL for a gap (not selectable) */
@@ -53,7 +55,7 @@ void menu_set_fini(struct menu_set *set);
  */
 int menu_create(struct menu_set *set, const char *name, const char *title, struct menu **out);
 
-/** menu_find() - the menu called @name, or with @name NULL the most recently created; NULL if none. */
+/** menu_find() - the menu called @name (NULL: the unnamed one, as in iPXE); NULL if none. */
 struct menu *menu_find(struct menu_set *set, const char *name);
 
 /** menu_destroy() - remove @menu from @set and free it. */
@@ -76,6 +78,7 @@ struct menu_view {
 	size_t selected;       /* index of a selectable item */
 	size_t first;          /* first item on the screen */
 	uint64_t deadline_ns;  /* when the timeout chooses; 0: no timeout (or a key stopped it) */
+	uint64_t retimeout_ns; /* after a key, the timeout starts again with this (0: it stops) */
 	/* what is on the screen, to redraw only what changed */
 	bool drawn;
 	size_t drawn_selected, drawn_first;
@@ -93,11 +96,12 @@ int menu_view_start(struct menu_view *view, const struct menu *menu, const char 
 		    uint64_t timeout_ns, uint64_t now_ns);
 
 /**
- * menu_view_key() - one key (a code point or KEY_*): Up/Down/Page Up/Page Down/Home/End
- * move over gaps, Enter chooses, Esc cancels, an item's shortcut selects and chooses it.
- * Any key stops the timeout.
+ * menu_view_key() - one key (a code point or KEY_*) at @now_ns: Up/Down/Page Up/Page
+ * Down/Home/End move over gaps, Enter chooses, Esc and Ctrl-C cancel, an item's shortcut
+ * selects and chooses it. Any key stops the timeout, or restarts it with view->retimeout_ns
+ * (iPXE's `choose --retimeout`).
  */
-enum menu_event menu_view_key(struct menu_view *view, int key);
+enum menu_event menu_view_key(struct menu_view *view, int key, uint64_t now_ns);
 
 /** menu_view_tick() - MENU_CHOSEN once the timeout has passed at @now_ns. */
 enum menu_event menu_view_tick(struct menu_view *view, uint64_t now_ns);

@@ -1,6 +1,6 @@
 /*
- * named.h - a set of objects known by name, newest first, the way iPXE keeps its menus and
- * form parameter lists: a NULL name looks up the newest, "" is the unnamed one. The objects
+ * named.h - a set of objects known by name, the way iPXE keeps its menus and form parameter
+ * lists: "" (or a NULL name) is the unnamed one. The objects
  * embed a struct named; their owner frees them (named_remove() only unlinks and frees the
  * name).
  */
@@ -22,7 +22,7 @@ struct named_set {
 
 void named_set_init(struct named_set *set);
 
-/** named_find() - the member called @name, or with @name NULL the newest; NULL if none. */
+/** named_find() - the member called @name (NULL: the unnamed one, ""); NULL if none. */
 struct named *named_find(const struct named_set *set, const char *name);
 
 /** named_add() - name @member @name (NULL: "", copied) and add it as the newest. 0 or -WBE_NOMEM. */

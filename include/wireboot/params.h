@@ -43,7 +43,7 @@ void params_set_fini(struct params_set *set);
  */
 int params_create(struct params_set *set, const char *name, struct params **out);
 
-/** params_find() - the list called @name, or with @name NULL the latest; NULL if none. */
+/** params_find() - the list called @name (NULL: the unnamed one, as in iPXE); NULL if none. */
 struct params *params_find(struct params_set *set, const char *name);
 
 /** params_destroy() - remove @list from @set and free it. */
@@ -51,8 +51,9 @@ void params_destroy(struct params_set *set, struct params *list);
 
 /**
  * params_add() - append @key=@value (@value may be ""). A header's @key must be an HTTP
- * field name (RFC 9110 §5.1 token) and its @value free of control characters (§5.5): else
- * -WBE_INVAL. Returns 0, -WBE_INVAL, -WBE_RANGE (too long), -WBE_PARAMS_TOO_MANY, -WBE_NOMEM.
+ * field name (RFC 9110 §5.1 token) other than those that frame the request (Host,
+ * Content-Length, Content-Type, Transfer-Encoding, Connection, TE, Trailer, Upgrade, Expect,
+ * Range, If-Range), and its @value free of control characters (§5.5): else -WBE_INVAL. Returns 0, -WBE_INVAL, -WBE_RANGE (too long), -WBE_PARAMS_TOO_MANY, -WBE_NOMEM.
  */
 int params_add(struct params *list, const char *key, const char *value, bool header);
 

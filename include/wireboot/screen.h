@@ -30,19 +30,20 @@ enum screen_pair {
 
 struct screen {
 	const struct platform *platform;
-	uint8_t basic[SCREEN_COLOURS]; /* colour N is drawn as basic colour basic[N] */
+	uint8_t basic[SCREEN_COLOURS]; /* colour N is drawn as basic colour basic[N] (9: default) */
 	uint8_t fg[SCREEN_PAIRS], bg[SCREEN_PAIRS];
 };
 
-/** screen_init() - iPXE's default colours and pairs (white on blue menus, red selection). */
+/** screen_init() - iPXE's default colours and pairs (white on blue menus, white on red
+ * selection, cyan on blue gaps). */
 void screen_init(struct screen *s, const struct platform *platform);
 
 /** screen_usable() - the platform can draw full-screen text (menus need it). */
 bool screen_usable(const struct screen *s);
 
 /**
- * screen_set_colour() - draw colour @colour (0-7) as basic colour @basic (0-7) from now on.
- * Returns 0 or -WBE_RANGE.
+ * screen_set_colour() - draw colour @colour (0-7) as basic colour @basic (0-7, or 9: the
+ * terminal's default) from now on. Returns 0 or -WBE_RANGE.
  */
 int screen_set_colour(struct screen *s, unsigned colour, unsigned basic);
 

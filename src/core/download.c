@@ -20,7 +20,8 @@ static const struct uri_scheme *find_scheme(const char *name)
 	return NULL;
 }
 
-/* iPXE's suffix naming a form parameter list: "...##params" or "...##params=name" */
+/* iPXE's suffix naming a form parameter list: "...##params" (the unnamed list) or
+ * "...##params=name" */
 #define PARAMS_SUFFIX "##params"
 
 /* Splits a "##params[=name]" suffix off @text: returns the URI part (a copy to free, or NULL
@@ -35,7 +36,8 @@ static int split_params(struct system *sys, const char *text, char **uri_text, c
 		*form = params_find(&sys->params, name);
 		if (!*form) {
 			console_printf(&sys->console, "cannot download \"%s\": no form parameter list %s%s%s\n", text,
-				       name ? "\"" : "", name ? name : "(create one with params)", name ? "\"" : "");
+				       name ? "\"" : "", name ? name : "without a name (create one with params)",
+				       name ? "\"" : "");
 			return -WBE_PARAMS_NOT_FOUND;
 		}
 	} else {

@@ -13,9 +13,10 @@ void named_set_init(struct named_set *set)
 
 struct named *named_find(const struct named_set *set, const char *name)
 {
+	name = name ? name : "";
 	list_for_each(node, &set->members) {
 		struct named *member = list_entry(node, struct named, link);
-		if (!name || strcmp(member->name, name) == 0)
+		if (strcmp(member->name, name) == 0)
 			return member;
 	}
 	return NULL;

@@ -8,7 +8,7 @@ void screen_init(struct screen *s, const struct platform *platform)
 	for (unsigned i = 0; i < SCREEN_COLOURS; i++)
 		s->basic[i] = (uint8_t)i;
 	/* iPXE's defaults (its config/colour.h), so scripts that never say `cpair` look the same */
-	static const uint8_t fg[SCREEN_PAIRS] = {SCREEN_DEFAULT, SCREEN_WHITE, SCREEN_WHITE, SCREEN_WHITE,
+	static const uint8_t fg[SCREEN_PAIRS] = {SCREEN_DEFAULT, SCREEN_WHITE, SCREEN_WHITE, SCREEN_CYAN,
 						 SCREEN_BLACK,   SCREEN_WHITE, SCREEN_CYAN,  SCREEN_BLACK};
 	static const uint8_t bg[SCREEN_PAIRS] = {SCREEN_DEFAULT, SCREEN_BLUE, SCREEN_RED,  SCREEN_BLUE,
 						 SCREEN_CYAN,    SCREEN_RED,  SCREEN_BLUE, SCREEN_WHITE};
@@ -31,7 +31,7 @@ bool screen_colour_valid(unsigned long colour)
 
 int screen_set_colour(struct screen *s, unsigned colour, unsigned basic)
 {
-	if (colour >= SCREEN_COLOURS || basic >= SCREEN_COLOURS)
+	if (colour >= SCREEN_COLOURS || !screen_colour_valid(basic))
 		return -WBE_RANGE;
 	s->basic[colour] = (uint8_t)basic;
 	return 0;
@@ -46,6 +46,7 @@ int screen_set_pair(struct screen *s, unsigned pair, unsigned fg, unsigned bg)
 	return 0;
 }
 
+/* What colour @colour is drawn as: its basic colour, or the terminal's default. */
 static unsigned basic_of(const struct screen *s, unsigned colour)
 {
 	return colour < SCREEN_COLOURS ? s->basic[colour] : SCREEN_DEFAULT;

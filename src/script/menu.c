@@ -162,11 +162,12 @@ static void move_selection(struct menu_view *view, long delta)
 	view->selected = nearest_selectable(menu, (size_t)target, delta < 0 ? -1 : +1);
 }
 
-enum menu_event menu_view_key(struct menu_view *view, int key)
+enum menu_event menu_view_key(struct menu_view *view, int key, uint64_t now_ns)
 {
 	const struct menu *menu = view->menu;
 	long page = (long)visible_items(view);
-	view->deadline_ns = 0; /* any key: the user is here, stop counting down */
+	/* any key: the user is here; stop counting down, or start again with --retimeout */
+	view->deadline_ns = view->retimeout_ns ? now_ns + view->retimeout_ns : 0;
 	switch (key) {
 	case KEY_UP:
 		move_selection(view, -1);
@@ -190,6 +191,7 @@ enum menu_event menu_view_key(struct menu_view *view, int key)
 	case '\n':
 		return MENU_CHOSEN;
 	case KEY_ESC:
+	case KEY_CTRL_C:
 		return MENU_CANCELLED;
 	default:
 		break;
@@ -223,18 +225,33 @@ static uint64_t seconds_left(const struct menu_view *view, uint64_t now_ns)
 	return (view->deadline_ns - now_ns + NS_PER_S - 1) / NS_PER_S;
 }
 
-/* Byte length of the first @max code points of @text (UTF-8), and their count in *@shown. */
-static size_t fit_text(const char *text, size_t max, size_t *shown)
+/* Writes at most @max code points of @text (UTF-8), C0 controls and DEL as '?' so that no
+ * text can move the cursor or send the terminal commands; returns how many were written. */
+static size_t write_text(struct console *con, const char *text, size_t max)
 {
-	size_t bytes = 0, n = 0;
-	while (text[bytes] && n < max) {
-		bytes++;
-		while (((unsigned char)text[bytes] & 0xc0) == 0x80)
-			bytes++;
+	size_t n = 0;
+	const char *p = text;
+	while (*p && n < max) {
+		const char *start = p++;
+		while (((unsigned char)*p & 0xc0) == 0x80)
+			p++;
+		unsigned char c = (unsigned char)*start;
+		if (c < 0x20 || c == 0x7f)
+			console_write(con, "?", 1);
+		else
+			console_write(con, start, (size_t)(p - start));
 		n++;
 	}
-	*shown = n;
-	return bytes;
+	return n;
+}
+
+/* Code points of @text (UTF-8). */
+static size_t text_length(const char *text)
+{
+	size_t n = 0;
+	for (; *text; text++)
+		n += ((unsigned char)*text & 0xc0) != 0x80;
+	return n;
 }
 
 static void write_spaces(struct console *con, size_t n)
@@ -248,17 +265,20 @@ static void write_spaces(struct console *con, size_t n)
 }
 
 /* One row of the menu: item @index (or blank when past the end), padded to the band's width,
- * with the countdown at its right end on the selected item. */
+ * with the countdown at its right end on the selected item. When the menu scrolls, the
+ * band's last column is kept for the "^"/"v" that say more items lie above or below. */
 static void draw_row(struct menu_view *view, struct screen *screen, struct console *con, size_t index,
 		     uint64_t seconds)
 {
 	const struct menu *menu = view->menu;
-	size_t width = view->cols > 2 * SIDE_COLS ? view->cols - 2 * SIDE_COLS : 1;
+	size_t band = view->cols > 2 * SIDE_COLS ? view->cols - 2 * SIDE_COLS : 1;
+	bool scrolls = menu->count > visible_items(view);
+	size_t width = scrolls && band > 1 ? band - 1 : band;
 	unsigned row = ITEMS_ROW + (unsigned)(index - view->first);
 	screen_move(screen, SIDE_COLS, row);
 	if (index >= menu->count) {
 		screen_use_pair(screen, CPAIR_NORMAL);
-		write_spaces(con, width);
+		write_spaces(con, band);
 		return;
 	}
 	const struct menu_item *item = &menu->items[index];
@@ -271,19 +291,17 @@ static void draw_row(struct menu_view *view, struct screen *screen, struct conso
 			countdown_len = 0;
 	}
 	const char *text = item->text[0] || !item->label ? item->text : item->label;
-	size_t room = width - countdown_len - (countdown_len ? 1 : 0), shown;
-	size_t bytes = fit_text(text, room > 1 ? room - 1 : 0, &shown);
+	size_t room = width - countdown_len - (countdown_len ? 1 : 0);
 	console_write(con, " ", 1); /* a margin inside the highlight, as iPXE draws it */
-	console_write(con, text, bytes);
+	size_t shown = write_text(con, text, room > 1 ? room - 1 : 0);
 	write_spaces(con, width - 1 - shown - countdown_len);
 	console_write(con, countdown, countdown_len);
-	/* more items above or below than fit: mark the band's first/last row */
+	if (!scrolls)
+		return;
 	bool more_above = index == view->first && view->first > 0;
 	bool more_below = index + 1 == view->first + visible_items(view) && index + 1 < menu->count;
-	if (more_above || more_below) {
-		screen_move(screen, SIDE_COLS + (unsigned)width - 1, row);
-		console_write(con, more_above ? "^" : "v", 1);
-	}
+	screen_use_pair(screen, CPAIR_NORMAL);
+	console_write(con, more_above ? "^" : more_below ? "v" : " ", band > width ? 1 : 0);
 }
 
 static void draw_all(struct menu_view *view, struct screen *screen, struct console *con, uint64_t seconds)
@@ -291,10 +309,9 @@ static void draw_all(struct menu_view *view, struct screen *screen, struct conso
 	const struct menu *menu = view->menu;
 	screen_use_pair(screen, CPAIR_NORMAL);
 	screen_clear(screen);
-	size_t shown;
-	size_t bytes = fit_text(menu->title, view->cols, &shown);
-	screen_move(screen, (unsigned)((view->cols - shown) / 2), TITLE_ROW);
-	console_write(con, menu->title, bytes);
+	size_t length = text_length(menu->title);
+	screen_move(screen, (unsigned)(length < view->cols ? (view->cols - length) / 2 : 0), TITLE_ROW);
+	write_text(con, menu->title, view->cols);
 	for (size_t i = 0; i < visible_items(view); i++)
 		draw_row(view, screen, con, view->first + i, seconds);
 }

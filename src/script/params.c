@@ -65,9 +65,29 @@ static bool is_token_char(unsigned char c)
 	       (c && strchr("!#$%&'*+-.^_`|~", c));
 }
 
+/* Fields that frame the request or that the HTTP client writes itself: a second Host or
+ * Content-Length, or a Transfer-Encoding, would make the request mean something else to
+ * each server and proxy on the way (RFC 9112 §6.3, request smuggling). */
+static bool reserved_header(const char *key)
+{
+	static const char *const reserved[] = {"host", "content-length", "content-type", "transfer-encoding",
+					       "connection", "te", "trailer", "upgrade", "expect", "range",
+					       "if-range"};
+	for (size_t i = 0; i < sizeof(reserved) / sizeof(reserved[0]); i++) {
+		const char *a = key, *b = reserved[i];
+		while (*a && *b && (*a | 0x20) == *b) {
+			a++;
+			b++;
+		}
+		if (!*a && !*b)
+			return true;
+	}
+	return false;
+}
+
 static bool valid_header(const char *key, const char *value)
 {
-	if (!*key)
+	if (!*key || reserved_header(key))
 		return false;
 	for (const unsigned char *p = (const unsigned char *)key; *p; p++)
 		if (!is_token_char(*p))

@@ -153,6 +153,7 @@ item --gap -- Systems:
 item --key d debian Debian
 item --default fedora Fedora
 item shell Shell
+item --key \u00e9 eacute With a UTF-8 hot key
 choose %s target && echo chose ${target} || echo cancelled
 """
 
@@ -161,9 +162,11 @@ UP, DOWN, ENTER, ESC = "\033[A", "\033[B", "\n", "\033"
 
 def menu_keys_on_stdin():
     # keys come as a terminal sends them: arrows as escape sequences (decoded by the host
-    # program as the firmware decodes them on a serial console), Enter, hot keys, a lone Esc
+    # program as the firmware decodes them on a serial console), Enter, hot keys (one in UTF-8),
+    # a lone Esc, Ctrl-C
     for opts, keys, want in [("", ENTER, "chose fedora"), ("", DOWN + ENTER, "chose shell"),
-                             ("", UP + UP + ENTER, "chose debian"), ("", "\033[H\033[F" + ENTER, "chose shell"),
+                             ("", UP + UP + ENTER, "chose debian"), ("", "\033[H\033[F" + ENTER, "chose eacute"),
+                             ("", "\u00e9", "chose eacute"), ("", "\x03", "cancelled"),
                              ("", "d", "chose debian"), ("--default shell", ENTER, "chose shell"),
                              ("", ESC, "cancelled"), ("--timeout 300", "", "chose fedora")]:
         with tempfile.NamedTemporaryFile("w", suffix=".ipxe", delete=False) as f:

@@ -21,7 +21,7 @@ TEST(menu_create_find_replace_delete)
 	struct menu *a, *b, *c;
 	REQUIRE(menu_create(&set, NULL, "Unnamed", &a) == 0);
 	REQUIRE(menu_create(&set, "boot", "Boot", &b) == 0);
-	CHECK(menu_find(&set, NULL) == b); /* the latest */
+	CHECK(menu_find(&set, NULL) == a); /* no name: the unnamed menu, as in iPXE */
 	CHECK(menu_find(&set, "") == a);
 	CHECK(menu_find(&set, "boot") == b);
 	CHECK(menu_find(&set, "nope") == NULL);
@@ -110,26 +110,27 @@ TEST(menu_view_keys)
 	REQUIRE(m);
 	struct menu_view v;
 	REQUIRE(menu_view_start(&v, m, "a", 0, 0) == 0);
-	CHECK_INT(menu_view_key(&v, KEY_UP), MENU_WAITING); /* the gap above is skipped: stays */
+	CHECK_INT(menu_view_key(&v, KEY_UP, 0), MENU_WAITING); /* the gap above is skipped: stays */
 	CHECK_STR(menu_view_selected(&v)->label, "a");
-	CHECK_INT(menu_view_key(&v, KEY_DOWN), MENU_WAITING);
+	CHECK_INT(menu_view_key(&v, KEY_DOWN, 0), MENU_WAITING);
 	CHECK_STR(menu_view_selected(&v)->label, "b");
-	CHECK_INT(menu_view_key(&v, KEY_DOWN), MENU_WAITING); /* over the gap */
+	CHECK_INT(menu_view_key(&v, KEY_DOWN, 0), MENU_WAITING); /* over the gap */
 	CHECK_STR(menu_view_selected(&v)->label, "c");
-	CHECK_INT(menu_view_key(&v, KEY_DOWN), MENU_WAITING); /* the end: stays */
+	CHECK_INT(menu_view_key(&v, KEY_DOWN, 0), MENU_WAITING); /* the end: stays */
 	CHECK_STR(menu_view_selected(&v)->label, "c");
-	CHECK_INT(menu_view_key(&v, KEY_HOME), MENU_WAITING);
+	CHECK_INT(menu_view_key(&v, KEY_HOME, 0), MENU_WAITING);
 	CHECK_STR(menu_view_selected(&v)->label, "a");
-	CHECK_INT(menu_view_key(&v, KEY_END), MENU_WAITING);
+	CHECK_INT(menu_view_key(&v, KEY_END, 0), MENU_WAITING);
 	CHECK_STR(menu_view_selected(&v)->label, "c");
-	CHECK_INT(menu_view_key(&v, KEY_PAGE_UP), MENU_WAITING);
+	CHECK_INT(menu_view_key(&v, KEY_PAGE_UP, 0), MENU_WAITING);
 	CHECK_STR(menu_view_selected(&v)->label, "a");
-	CHECK_INT(menu_view_key(&v, 'x'), MENU_WAITING); /* not a shortcut: ignored */
-	CHECK_INT(menu_view_key(&v, KEY_ENTER), MENU_CHOSEN);
+	CHECK_INT(menu_view_key(&v, 'x', 0), MENU_WAITING); /* not a shortcut: ignored */
+	CHECK_INT(menu_view_key(&v, KEY_ENTER, 0), MENU_CHOSEN);
 	CHECK_STR(menu_view_selected(&v)->label, "a");
-	CHECK_INT(menu_view_key(&v, 'c'), MENU_CHOSEN); /* a shortcut selects and chooses */
+	CHECK_INT(menu_view_key(&v, 'c', 0), MENU_CHOSEN); /* a shortcut selects and chooses */
 	CHECK_STR(menu_view_selected(&v)->label, "c");
-	CHECK_INT(menu_view_key(&v, KEY_ESC), MENU_CANCELLED);
+	CHECK_INT(menu_view_key(&v, KEY_ESC, 0), MENU_CANCELLED);
+	CHECK_INT(menu_view_key(&v, KEY_CTRL_C, 0), MENU_CANCELLED);
 	menu_set_fini(&set);
 }
 
@@ -147,8 +148,15 @@ TEST(menu_view_timeout)
 	CHECK_STR(menu_view_selected(&v)->label, "b");
 	/* a key (even one that does nothing) stops the countdown for good */
 	REQUIRE(menu_view_start(&v, m, NULL, 3 * NS_PER_S, 10 * NS_PER_S) == 0);
-	CHECK_INT(menu_view_key(&v, 'z'), MENU_WAITING);
+	CHECK_INT(menu_view_key(&v, 'z', 0), MENU_WAITING);
 	CHECK_INT(menu_view_tick(&v, 100 * NS_PER_S), MENU_WAITING);
+	/* with --retimeout a key starts the countdown again instead */
+	REQUIRE(menu_view_start(&v, m, NULL, 3 * NS_PER_S, 10 * NS_PER_S) == 0);
+	v.retimeout_ns = 2 * NS_PER_S;
+	CHECK_INT(menu_view_key(&v, KEY_DOWN, 12 * NS_PER_S), MENU_WAITING);
+	CHECK_INT(menu_view_tick(&v, 13 * NS_PER_S), MENU_WAITING);
+	CHECK_INT(menu_view_tick(&v, 14 * NS_PER_S), MENU_CHOSEN);
+	CHECK_STR(menu_view_selected(&v)->label, "c");
 	menu_set_fini(&set);
 }
 
@@ -195,7 +203,7 @@ TEST(menu_view_draws_title_items_selection_countdown)
 	menu_view_draw(&v, &f.screen, &f.con, 1 * NS_PER_S + 1);
 	CHECK(strstr(test_screen_row(&f.tp, 5), "(4)") != NULL);
 	/* moving redraws the two rows, not the screen */
-	menu_view_key(&v, KEY_UP);
+	menu_view_key(&v, KEY_UP, 0);
 	menu_view_draw(&v, &f.screen, &f.con, 2 * NS_PER_S);
 	CHECK_INT(f.tp.clears, 1);
 	CHECK_INT(f.tp.cell_bg[4][2], SCREEN_RED);
@@ -228,13 +236,13 @@ TEST(menu_view_scrolls_long_menus)
 	CHECK_INT(test_screen_find(&f.tp, "Entry 05"), -1);
 	CHECK(strchr(test_screen_row(&f.tp, 7), 'v') != NULL); /* more below */
 	for (int i = 0; i < 6; i++)
-		menu_view_key(&v, KEY_DOWN);
+		menu_view_key(&v, KEY_DOWN, 0);
 	menu_view_draw(&v, &f.screen, &f.con, 0);
 	CHECK_STR(menu_view_selected(&v)->label, "l6");
 	CHECK_INT(test_screen_find(&f.tp, "Entry 06"), 7); /* scrolled just enough */
 	CHECK_INT(test_screen_find(&f.tp, "Entry 02"), 3);
 	CHECK(strchr(test_screen_row(&f.tp, 3), '^') != NULL); /* more above */
-	menu_view_key(&v, KEY_PAGE_DOWN);
+	menu_view_key(&v, KEY_PAGE_DOWN, 0);
 	menu_view_draw(&v, &f.screen, &f.con, 0);
 	CHECK_STR(menu_view_selected(&v)->label, "l11");
 	CHECK_INT(test_screen_find(&f.tp, "Entry 11"), 7);
@@ -282,6 +290,9 @@ static const struct choose_case choose_cases[] = {
 	/* Esc: iPXE's "cancelled", so `|| goto` paths run */
 	{"choose target || echo cancelled ${target}\n", {KEY_ESC}, 1, 0, "cancelled \n"},
 	{"choose target\n", {KEY_ESC}, 1, -WBE_CANCELED, NULL},
+	{"choose target || echo ctrl-c\n", {KEY_CTRL_C}, 1, 0, "ctrl-c\n"},
+	/* a key restarts the countdown with --retimeout: the selection then times out */
+	{"choose --timeout 60000 --retimeout 300 target && echo got ${target}\n", {KEY_DOWN}, 1, 0, "got shell\n"},
 	{"choose --menu nope target\n", {0}, 0, -WBE_MENU_NOT_FOUND, "choose: no menu \"nope\"\n"},
 	{"choose --timeout soon target\n", {0}, 0, -WBE_CMD_USAGE, NULL},
 };
@@ -314,7 +325,7 @@ TEST(menu_choose_destroys_menu_unless_keep)
 	static const int keys[] = {KEY_ENTER, KEY_ENTER};
 	struct choose_fixture f;
 	REQUIRE(choose_setup(&f, keys, COUNT(keys)) == 0);
-	const char script[] = "menu --name m Title\nitem x X\nchoose --menu m --keep a\nchoose --menu m b\n"
+	const char script[] = "menu --name m Title\nitem --menu m x X\nchoose --menu m --keep a\nchoose --menu m b\n"
 			      "echo ${a} ${b}\nchoose --menu m c\n";
 	CHECK_INT(script_exec(&f.sys, script, strlen(script)), -WBE_MENU_NOT_FOUND);
 	CHECK(strstr(test_platform_output(&f.tp), "x x\n") != NULL);
@@ -331,13 +342,15 @@ TEST(menu_item_and_menu_commands)
 	CHECK_INT(script_exec(&f.sys, bad_key, strlen(bad_key)), -WBE_CMD_USAGE);
 	const char del[] = "menu --name gone\nmenu --name gone --delete\nitem --menu gone a A\n";
 	CHECK_INT(script_exec(&f.sys, del, strlen(del)), -WBE_MENU_NOT_FOUND);
-	const char del_missing[] = "menu --name never --delete\n";
-	CHECK_INT(script_exec(&f.sys, del_missing, strlen(del_missing)), -WBE_MENU_NOT_FOUND);
-	/* items land in the menu named, else in the latest */
-	const char two[] = "menu --name first\nmenu --name second\nitem --menu first a A\nitem b B\n";
+	const char del_missing[] = "menu --name never --delete\n"; /* no error, as in iPXE */
+	CHECK_INT(script_exec(&f.sys, del_missing, strlen(del_missing)), 0);
+	/* items land in the menu named, else in the unnamed one (not the latest), as in iPXE */
+	const char two[] = "menu Main\nmenu --name second\nitem --menu second a A\nitem b B\n";
 	CHECK_INT(script_exec(&f.sys, two, strlen(two)), 0);
-	CHECK_INT(menu_find(&f.sys.menus, "first")->count, 1);
-	CHECK_STR(menu_find(&f.sys.menus, "second")->items[0].label, "b");
+	CHECK_INT(menu_find(&f.sys.menus, "second")->count, 1);
+	CHECK_STR(menu_find(&f.sys.menus, NULL)->items[0].label, "b");
+	const char no_unnamed[] = "menu --delete\nitem c C\n";
+	CHECK_INT(script_exec(&f.sys, no_unnamed, strlen(no_unnamed)), -WBE_MENU_NOT_FOUND);
 	system_fini(&f.sys);
 }
 
@@ -353,6 +366,8 @@ static const struct colour_case colour_cases[] = {
 	{"cpair 1\n", SCREEN_RED, SCREEN_DEFAULT}, /* colours not given are the default */
 	{"colour --basic 6 1\n", SCREEN_CYAN, SCREEN_BLUE},   /* red now shows as cyan */
 	{"colour --rgb 0x00ff00 4\n", SCREEN_RED, SCREEN_GREEN}, /* nearest basic colour */
+	{"colour 4\n", SCREEN_RED, SCREEN_DEFAULT},                /* no option: the default colour */
+	{"colour --basic 9 1\n", SCREEN_DEFAULT, SCREEN_BLUE},
 };
 
 /* The colours set by script lines are the ones a menu draws with. */
@@ -390,7 +405,7 @@ TEST(menu_console_and_colour_errors)
 		{"console --picture http://x/y.png --x 1024\n", 0, "console: --x is not supported"},
 		{"console --cols 100\n", -WBE_NOTSUP, "the terminal sets its own size here"},
 		{"colour 8\n", -WBE_CMD_USAGE, "colour \"8\" is not a number from 0 to 7"},
-		{"colour --basic 9 1\n", -WBE_CMD_USAGE, "--basic \"9\" is not a number from 0 to 7"},
+		{"colour --basic 8 1\n", -WBE_CMD_USAGE, "--basic is a colour 0-7, or 9 for the default"},
 		{"colour --rgb 0x1000000 1\n", -WBE_CMD_USAGE, "--rgb"},
 		{"cpair --foreground 8 1\n", -WBE_CMD_USAGE, "colours are 0-7, or 9 for the default"},
 		{"cpair 8\n", -WBE_CMD_USAGE, "pair \"8\""},

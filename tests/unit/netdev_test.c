@@ -312,21 +312,31 @@ TEST(netdev_iflinkwait_command)
 {
 	struct netdev_fixture f;
 	REQUIRE(setup(&f) == 0);
-	f.tp.auto_advance_ns = 1000000; /* 1 ms per clock read: the timeout passes */
-	struct fake_dev d;
-	fake_init(&d, 0x57);
-	REQUIRE(netdev_register(&f.sys.net, &d.dev) == 0);
-	/* the link never comes up: the wait ends with its own error */
+	f.tp.auto_advance_ns = 1000000; /* 1 ms per clock read: timeouts pass */
+	CHECK_INT(script_exec_line(&f.sys, "iflinkwait"), -WBE_NOENT); /* no interfaces at all */
+	struct fake_dev a, b;
+	fake_init(&a, 0x57);
+	fake_init(&b, 0x58);
+	REQUIRE(netdev_register(&f.sys.net, &a.dev) == 0);
+	REQUIRE(netdev_register(&f.sys.net, &b.dev) == 0);
+	/* neither link comes up: each is tried for the timeout and closed again */
 	test_platform_clear_output(&f.tp);
-	CHECK_INT(script_exec_line(&f.sys, "iflinkwait --timeout 200 net0"), -WBE_LINK_DOWN);
-	CHECK(d.dev.is_open);
+	CHECK_INT(script_exec_line(&f.sys, "iflinkwait --timeout 200"), -WBE_LINK_DOWN);
 	CHECK(strstr(test_platform_output(&f.tp), "iflinkwait: net0: link still down after 200 ms\n") != NULL);
-	/* it comes up while we wait (all interfaces, iPXE's default timeout) */
-	d.link_up_after_polls = d.polls + 5;
-	CHECK_INT(script_exec_line(&f.sys, "iflinkwait"), 0);
-	CHECK(d.dev.link_up);
+	CHECK(strstr(test_platform_output(&f.tp), "iflinkwait: net1: link still down after 200 ms\n") != NULL);
+	CHECK(!a.dev.is_open && !b.dev.is_open);
+	CHECK_INT(a.closes, 1);
+	/* net0 stays down, net1 comes up while it is waited for: success, net1 left open */
+	b.link_up_after_polls = b.polls + 5;
+	CHECK_INT(script_exec_line(&f.sys, "iflinkwait --timeout 200"), 0);
+	CHECK(!a.dev.is_open && b.dev.is_open && b.dev.link_up);
+	/* without a timeout it waits until the link comes (or Ctrl-C) */
+	a.link_up_after_polls = a.polls + 2000;
+	CHECK_INT(script_exec_line(&f.sys, "iflinkwait net0"), 0);
+	CHECK(a.dev.link_up);
 	CHECK_INT(script_exec_line(&f.sys, "iflinkwait --timeout soon"), -WBE_CMD_USAGE);
 	CHECK_INT(script_exec_line(&f.sys, "iflinkwait net9"), -WBE_NOENT);
-	netdev_unregister(&d.dev);
+	netdev_unregister(&a.dev);
+	netdev_unregister(&b.dev);
 	system_fini(&f.sys);
 }

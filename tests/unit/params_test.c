@@ -12,8 +12,9 @@ TEST(params_lists)
 	struct params *a, *b, *c;
 	REQUIRE(params_create(&set, NULL, &a) == 0);
 	REQUIRE(params_create(&set, "b", &b) == 0);
-	CHECK(params_find(&set, NULL) == b);
+	CHECK(params_find(&set, NULL) == a); /* no name: the unnamed list, as in iPXE */
 	CHECK(params_find(&set, "") == a);
+	CHECK(params_find(&set, "b") == b);
 	REQUIRE(params_add(b, "k", "v", false) == 0);
 	REQUIRE(params_create(&set, "b", &c) == 0); /* replaces */
 	CHECK_INT(c->count, 0);
@@ -62,6 +63,12 @@ TEST(params_header_checks_and_bounds)
 	CHECK_INT(params_add(p, "", "v", true), -WBE_INVAL);
 	CHECK_INT(params_add(p, "X-Inject", "v\r\nHost: evil", true), -WBE_INVAL);
 	CHECK_INT(params_add(p, "X-Del", "v\x7f", true), -WBE_INVAL);
+	/* fields that frame the request are the HTTP client's own (no smuggling) */
+	CHECK_INT(params_add(p, "Host", "evil", true), -WBE_INVAL);
+	CHECK_INT(params_add(p, "content-LENGTH", "0", true), -WBE_INVAL);
+	CHECK_INT(params_add(p, "Transfer-Encoding", "chunked", true), -WBE_INVAL);
+	CHECK_INT(params_add(p, "Hostname", "fine", true), 0); /* a longer name is not Host */
+	CHECK_INT(params_add(p, "Authorization", "Bearer token", true), 0);
 	CHECK_INT(params_add(p, "form keys are free", "v\r\n", false), 0); /* encoded in the body */
 	char long_text[PARAMS_TEXT_MAX + 2];
 	memset(long_text, 'a', sizeof(long_text) - 1);

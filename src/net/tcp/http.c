@@ -289,7 +289,12 @@ static int send_request(struct fetch *f)
 				    u->host_is_ip_literal ? "]" : "", port, auth ? "Authorization: Basic " : "", cred,
 				    auth ? "\r\n" : "", range, if_range ? "If-Range: " : "", if_range ? f->etag : "",
 				    if_range ? "\r\n" : "", content, extra);
-		rc = send_all(f, req, (size_t)n);
+		if (n < 0 || (size_t)n >= size) {
+			n = (int)size - 1; /* cannot happen with the sizes above; never send a cut request */
+			rc = -WBE_RANGE;
+		} else {
+			rc = send_all(f, req, (size_t)n);
+		}
 		memset(req, 0, (size_t)n); /* it held the credentials */
 		if (rc == 0 && f->post)
 			rc = send_all(f, f->form_body, f->form_len);

@@ -88,6 +88,27 @@ static int escape_sequence(void)
 	return -WBE_AGAIN;
 }
 
+/* The rest of a UTF-8 sequence (RFC 3629 §3) whose first byte is @lead: its code point, or
+ * U+FFFD for a malformed, overlong or surrogate sequence, so that a key is a code point as
+ * platform.h promises. */
+static int utf8_key(int lead)
+{
+	int more = lead >= 0xc2 && lead <= 0xdf ? 1 : lead >= 0xe0 && lead <= 0xef ? 2 : lead >= 0xf0 && lead <= 0xf4 ? 3 : -1;
+	if (more < 0)
+		return 0xfffd; /* a continuation byte, or a lead byte that cannot start a sequence */
+	int cp = lead & (0x3f >> more);
+	for (int i = 0; i < more; i++) {
+		int c = read_byte(ESCAPE_FOLLOW_MS);
+		if (c < 0 || (c & 0xc0) != 0x80)
+			return 0xfffd;
+		cp = cp << 6 | (c & 0x3f);
+	}
+	static const int smallest[4] = {0, 0x80, 0x800, 0x10000};
+	if (cp < smallest[more] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+		return 0xfffd;
+	return cp;
+}
+
 int terminal_read_key(const struct platform *p)
 {
 	(void)p;
@@ -96,6 +117,8 @@ int terminal_read_key(const struct platform *p)
 		return KEY_ENTER;
 	if (c == KEY_ESC)
 		return escape_sequence();
+	if (c >= 0x80)
+		return utf8_key(c);
 	return c;
 }
 

@@ -1,8 +1,8 @@
 /*
- * terminal.h - the host program's console as a terminal: keys from stdin with ANSI/VT100
- * escape sequences decoded into KEY_* (arrows, Home/End, Page Up/Down, Delete), and the
- * platform's full-screen operations as ECMA-48 control sequences on stdout. Works the same
- * on a real terminal and on pipes, which is how the tests drive menus.
+ * terminal.h - the host program's console as a terminal: keys from stdin, UTF-8 decoded into
+ * code points and ANSI/VT100 escape sequences into KEY_* (arrows, Home/End, Page Up/Down,
+ * Delete), and the platform's full-screen operations as ECMA-48 control sequences on stdout.
+ * Works the same on a real terminal and on pipes, which is how the tests drive menus.
  */
 #ifndef WIREBOOT_LINUX_TERMINAL_H
 #define WIREBOOT_LINUX_TERMINAL_H

@@ -76,7 +76,7 @@ static int console_exec(struct system *sys, int argc, char **argv)
 }
 
 static int colour_exec(struct system *sys, int argc, char **argv);
-const struct command cmd_colour = {"colour", "colour [--basic <0-7>] [--rgb <0xRRGGBB>] <colour 0-7>",
+const struct command cmd_colour = {"colour", "colour [--basic <0-7|9>] [--rgb <0xRRGGBB>] <colour 0-7>",
 				   "Define which colour a colour number shows", colour_exec};
 WB_REGISTER(commands, cmd_colour);
 
@@ -87,12 +87,18 @@ static int colour_exec(struct system *sys, int argc, char **argv)
 	int rc = options_parse(sys, &cmd_colour, specs, 2, argc, argv, 1, 1, &opts);
 	if (rc || opts.help)
 		return rc;
-	unsigned long long colour, basic, rgb = 0;
+	unsigned long long colour, basic = SCREEN_DEFAULT, rgb = 0;
 	if ((rc = option_number(sys, &cmd_colour, "colour", argv[opts.first_arg], SCREEN_COLOURS - 1, &colour)) ||
-	    (opts.present[0] && (rc = option_number(sys, &cmd_colour, "--basic", opts.value[0], SCREEN_COLOURS - 1, &basic))) ||
+	    (opts.present[0] && (rc = option_number(sys, &cmd_colour, "--basic", opts.value[0], SCREEN_DEFAULT, &basic))) ||
 	    (opts.present[1] && (rc = option_number(sys, &cmd_colour, "--rgb", opts.value[1], 0xffffff, &rgb))))
 		return rc;
-	if (!opts.present[0]) {
+	if (opts.present[0] && !screen_colour_valid(basic)) {
+		console_printf(&sys->console, "colour: --basic is a colour 0-7, or 9 for the default\nusage: %s\n",
+			       cmd_colour.usage);
+		return -WBE_CMD_USAGE;
+	}
+	/* without options the colour becomes the default colour, as in iPXE */
+	if (!opts.present[0] && opts.present[1]) {
 		/* A text console has only the basic colours: take the one nearest to the RGB value
 		 * (ANSI numbers them red + 2 * green + 4 * blue, each channel on or off). */
 		basic = (rgb >> 16 & 0xff) >= 0x80 ? 1 : 0;

@@ -27,12 +27,10 @@ static int menu_exec(struct system *sys, int argc, char **argv)
 		return rc;
 	const char *name = opts.present[0] ? opts.value[0] : NULL;
 	if (opts.present[1]) {
-		struct menu *menu = menu_find(&sys->menus, name ? name : "");
-		if (!menu) {
-			console_printf(&sys->console, "menu: no menu \"%s\"\n", name ? name : "");
-			return -WBE_MENU_NOT_FOUND;
-		}
-		menu_destroy(&sys->menus, menu);
+		/* as in iPXE, deleting a menu that does not exist is no error (clean-up lines) */
+		struct menu *menu = menu_find(&sys->menus, name);
+		if (menu)
+			menu_destroy(&sys->menus, menu);
 		return 0;
 	}
 	char *title = command_join_args(argc, argv, opts.first_arg);
@@ -47,14 +45,14 @@ static int menu_exec(struct system *sys, int argc, char **argv)
 	return rc;
 }
 
-/* The menu named by a --menu option (@name NULL: the latest), with an error message if none. */
+/* The menu named by a --menu option (@name NULL: the unnamed one), with an error message if none. */
 static struct menu *find_menu_or_say(struct system *sys, const char *cmd, const char *name)
 {
 	struct menu *menu = menu_find(&sys->menus, name);
 	if (!menu && name)
 		console_printf(&sys->console, "%s: no menu \"%s\"\n", cmd, name);
 	else if (!menu)
-		console_printf(&sys->console, "%s: no menu yet (create one with menu)\n", cmd);
+		console_printf(&sys->console, "%s: no unnamed menu (create one with menu, or name one with --menu)\n", cmd);
 	return menu;
 }
 
@@ -115,7 +113,7 @@ static bool choice_made(void *arg)
 			c->input_closed = true;
 		if (key < 0)
 			break;
-		c->event = menu_view_key(&c->view, key);
+		c->event = menu_view_key(&c->view, key, now);
 	}
 	if (c->event == MENU_WAITING)
 		c->event = menu_view_tick(&c->view, now);
@@ -128,25 +126,33 @@ static bool choice_made(void *arg)
 
 static int choose_exec(struct system *sys, int argc, char **argv);
 const struct command cmd_choose = {"choose",
-				   "choose [--menu <menu>] [--default <label>] [--timeout <ms>] [--keep] <setting>",
+				   "choose [--menu <menu>] [--default <label>] [--timeout <ms>] [--retimeout <ms>] [--keep] "
+				   "<setting>",
 				   "Show a menu and store the label of the chosen item in a setting", choose_exec};
 WB_REGISTER(commands, cmd_choose);
 
 static int choose_exec(struct system *sys, int argc, char **argv)
 {
+	enum { OPT_MENU, OPT_DEFAULT, OPT_TIMEOUT, OPT_KEEP, OPT_RETIMEOUT };
 	static const struct option_spec specs[] = {{"menu", 'm', OPTION_VALUE},
 						   {"default", 'd', OPTION_VALUE},
 						   {"timeout", 't', OPTION_VALUE},
-						   {"keep", 'k', OPTION_FLAG}};
+						   {"keep", 'k', OPTION_FLAG},
+						   {"retimeout", 'r', OPTION_VALUE}};
 	struct parsed_options opts;
-	int rc = options_parse(sys, &cmd_choose, specs, 4, argc, argv, 1, 1, &opts);
+	int rc = options_parse(sys, &cmd_choose, specs, 5, argc, argv, 1, 1, &opts);
 	if (rc || opts.help)
 		return rc;
-	unsigned long long timeout_ms = 0;
-	if (opts.present[2] && command_parse_number(opts.value[2], 86400000, &timeout_ms)) {
-		console_printf(&sys->console, "choose: \"%s\" is not a timeout in ms\nusage: %s\n", opts.value[2],
-			       cmd_choose.usage);
-		return -WBE_CMD_USAGE;
+	unsigned long long timeout_ms = 0, retimeout_ms = 0;
+	static const int timeout_options[] = {OPT_TIMEOUT, OPT_RETIMEOUT};
+	unsigned long long *timeout_values[] = {&timeout_ms, &retimeout_ms};
+	for (size_t i = 0; i < 2; i++) {
+		const char *text = opts.value[timeout_options[i]];
+		if (opts.present[timeout_options[i]] && command_parse_number(text, 86400000, timeout_values[i])) {
+			console_printf(&sys->console, "choose: \"%s\" is not a timeout in ms\nusage: %s\n", text,
+				       cmd_choose.usage);
+			return -WBE_CMD_USAGE;
+		}
 	}
 	const char *setting = argv[opts.first_arg];
 	struct setting_name parsed;
@@ -155,7 +161,7 @@ static int choose_exec(struct system *sys, int argc, char **argv)
 		console_printf(&sys->console, "choose: \"%s\" is not a setting name\n", setting);
 		return rc;
 	}
-	struct menu *menu = find_menu_or_say(sys, "choose", opts.present[0] ? opts.value[0] : NULL);
+	struct menu *menu = find_menu_or_say(sys, "choose", opts.present[OPT_MENU] ? opts.value[OPT_MENU] : NULL);
 	if (!menu)
 		return -WBE_MENU_NOT_FOUND;
 	if (!screen_usable(&sys->screen)) {
@@ -163,8 +169,9 @@ static int choose_exec(struct system *sys, int argc, char **argv)
 		return -WBE_SCREEN_UNSUPPORTED;
 	}
 	struct choice c = {.sys = sys, .event = MENU_WAITING};
-	rc = menu_view_start(&c.view, menu, opts.present[1] ? opts.value[1] : NULL, timeout_ms * NS_PER_MS,
-			     loop_now(&sys->loop));
+	rc = menu_view_start(&c.view, menu, opts.present[OPT_DEFAULT] ? opts.value[OPT_DEFAULT] : NULL,
+			     timeout_ms * NS_PER_MS, loop_now(&sys->loop));
+	c.view.retimeout_ns = retimeout_ms * NS_PER_MS;
 	if (rc) {
 		console_printf(&sys->console, "choose: menu \"%s\" has no item to choose\n", menu->named.name);
 	} else {
@@ -186,7 +193,7 @@ static int choose_exec(struct system *sys, int argc, char **argv)
 				console_printf(&sys->console, "choose: cannot store the choice in %s\n", setting);
 		}
 	}
-	if (!opts.present[3])
+	if (!opts.present[OPT_KEEP])
 		menu_destroy(&sys->menus, menu); /* as iPXE: a menu is shown once unless --keep */
 	return rc;
 }

@@ -120,9 +120,14 @@ static bool link_is_up(void *dev)
 
 static int iflinkwait_exec(struct system *sys, int argc, char **argv);
 const struct command cmd_iflinkwait = {"iflinkwait", "iflinkwait [--timeout <ms>] [interface...]",
-				       "Open interfaces and wait until their link is up", iflinkwait_exec};
+				       "Wait for a link on the first interface that gets one", iflinkwait_exec};
 WB_REGISTER(commands, cmd_iflinkwait);
 
+/*
+ * As iPXE: the interfaces (default: all) are tried in turn; each is opened and given the
+ * whole timeout (none: until Ctrl-C); the first with a link ends the command, left open;
+ * one without is closed again.
+ */
 static int iflinkwait_exec(struct system *sys, int argc, char **argv)
 {
 	static const struct option_spec specs[] = {{"timeout", 't', OPTION_VALUE}};
@@ -130,13 +135,18 @@ static int iflinkwait_exec(struct system *sys, int argc, char **argv)
 	int rc = options_parse(sys, &cmd_iflinkwait, specs, 1, argc, argv, 0, -1, &opts);
 	if (rc || opts.help)
 		return rc;
-	unsigned long long timeout_ms = 15000; /* iPXE's default */
-	if (opts.present[0] && command_parse_number(opts.value[0], 3600000, &timeout_ms)) {
+	unsigned long long timeout_ms = 0;
+	if (opts.present[0] && command_parse_number(opts.value[0], 86400000, &timeout_ms)) {
 		console_printf(&sys->console, "iflinkwait: --timeout is a number of milliseconds\nusage: %s\n",
 			       cmd_iflinkwait.usage);
 		return -WBE_CMD_USAGE;
 	}
 	bool all = opts.first_arg == argc;
+	if (all && list_empty(&sys->net.netdevs)) {
+		console_printf(&sys->console, "iflinkwait: no network interfaces\n");
+		return -WBE_NOENT;
+	}
+	uint64_t limit = timeout_ms ? timeout_ms * NS_PER_MS : ~0ULL / 2;
 	struct list_node *pos = sys->net.netdevs.next;
 	for (int i = opts.first_arg; all ? pos != &sys->net.netdevs : i < argc; i++) {
 		struct netdev *dev = all ? list_entry(pos, struct netdev, link) : find_dev(sys, cmd_iflinkwait.name, argv[i]);
@@ -144,21 +154,22 @@ static int iflinkwait_exec(struct system *sys, int argc, char **argv)
 			pos = pos->next;
 		if (!dev)
 			return -WBE_NOENT;
-		rc = dev->is_open ? 0 : netdev_open(dev);
+		bool was_open = dev->is_open;
+		rc = was_open ? 0 : netdev_open(dev);
 		if (rc) {
 			console_printf(&sys->console, "iflinkwait: cannot open %s\n", dev->name);
-			return rc;
+			continue;
 		}
-		rc = loop_run_until(&sys->loop, link_is_up, dev, timeout_ms * NS_PER_MS);
-		if (rc == -WBE_TIMEDOUT) {
-			console_printf(&sys->console, "iflinkwait: %s: link still down after %llu ms\n", dev->name,
-				       timeout_ms);
-			return -WBE_LINK_DOWN;
-		}
-		if (rc)
-			return rc;
+		rc = loop_run_until(&sys->loop, link_is_up, dev, limit);
+		if (rc == 0)
+			return 0;
+		if (!was_open)
+			netdev_close(dev);
+		if (rc != -WBE_TIMEDOUT)
+			return rc; /* Ctrl-C */
+		console_printf(&sys->console, "iflinkwait: %s: link still down after %llu ms\n", dev->name, timeout_ms);
 	}
-	return 0;
+	return -WBE_LINK_DOWN;
 }
 
 static int route_exec(struct system *sys, int argc, char **argv);

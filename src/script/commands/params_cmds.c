@@ -30,12 +30,10 @@ static int params_exec(struct system *sys, int argc, char **argv)
 		return rc;
 	const char *name = opts.present[0] ? opts.value[0] : NULL;
 	if (opts.present[1]) {
-		struct params *list = params_find(&sys->params, name ? name : "");
-		if (!list) {
-			console_printf(&sys->console, "params: no list \"%s\"\n", name ? name : "");
-			return -WBE_PARAMS_NOT_FOUND;
-		}
-		params_destroy(&sys->params, list);
+		/* as in iPXE, deleting a list that does not exist is no error */
+		struct params *list = params_find(&sys->params, name);
+		if (list)
+			params_destroy(&sys->params, list);
 		return 0;
 	}
 	rc = params_create(&sys->params, name, NULL);
@@ -60,7 +58,8 @@ static int param_exec(struct system *sys, int argc, char **argv)
 	struct params *list = params_find(&sys->params, name);
 	if (!list) {
 		console_printf(&sys->console, "param: no list %s%s%s\n", name ? "\"" : "",
-			       name ? name : "yet (create one with params)", name ? "\"" : "");
+			       name ? name : "without a name (create one with params, or name one with --params)",
+			       name ? "\"" : "");
 		return -WBE_PARAMS_NOT_FOUND;
 	}
 	char *value = command_join_args(argc, argv, opts.first_arg + 1);

@@ -4,6 +4,7 @@
 #   make EMBED=file      embed another boot script (default: src/embedded/default.ipxe)
 #   make TRUST=a.pem,b.pem   embed these CA certificates as TLS trust anchors (default: none)
 #   make check           every test, ending with "N passed, N failed"
+#   make check-slow      the chain under AAVMF (EDK2 arm64) too: slow under TCG
 #   make fuzz            run each fuzz harness for FUZZ_SECONDS (default 30)
 #   make bench           benchmarks with ratios against the reference peers
 #   make demo            the whole boot chain (HTTPS script, iSCSI on VLAN 100, GRUB, Linux)
@@ -61,7 +62,7 @@ HOST_CFLAGS := -O2 -g -fno-omit-frame-pointer
 SAN_FLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
 FUZZ_FLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=fuzzer-no-link,address,undefined
 
-.PHONY: all check unit fuzz bench demo clean distclean
+.PHONY: all check check-slow unit fuzz bench demo clean distclean
 .DELETE_ON_ERROR:
 .SECONDARY:
 
@@ -231,6 +232,10 @@ unit: build/test/unit
 
 check: all build/efi-x64/marker.efi build/efi-aa64/marker.efi build/demo-x64/wireboot.efi build/demo-aa64/wireboot.efi build/test/unit build/tools/netswitch build/tools/stallfs $(addprefix build/fuzz/,$(FUZZ_HARNESSES))
 	python3 tests/run_checks.py
+
+# The same chain under EDK2's arm64 firmware (AAVMF), slow under TCG: not part of check.
+check-slow: build/efi-aa64/wireboot.efi build/demo-aa64/wireboot.efi build/tools/netswitch
+	python3 tests/run_checks.py firmware-slow chainfw-slow
 
 fuzz: $(addprefix build/fuzz/,$(FUZZ_HARNESSES))
 	@for h in $(FUZZ_HARNESSES); do \

@@ -44,6 +44,12 @@ SUITES = [
     ("chainfw", [sys.executable, "tests/firmware/chain_fw_test.py"]),
 ] + fuzz_suites()
 
+# `make check-slow`: run only when named (the firmware takes long to start under TCG)
+SLOW_SUITES = [
+    ("firmware-slow", [sys.executable, "tests/firmware/smoke.py", "ovmf-aa64"]),
+    ("chainfw-slow", [sys.executable, "tests/firmware/chain_fw_test.py", "ovmf-aa64"]),
+]
+
 PASS_RE = re.compile(r"^(PASS|ok) +(\S+)")
 FAIL_RE = re.compile(r"^FAIL +(\S+)")
 
@@ -76,8 +82,8 @@ def run_suite(name, argv):
 def main():
     wanted = sys.argv[1:]
     total_passed = total_failed = 0
-    for name, argv in SUITES:
-        if wanted and not any(name == w or name.startswith(w + "/") for w in wanted):
+    for name, argv in SUITES + SLOW_SUITES:
+        if (wanted or (name, argv) in SLOW_SUITES) and not any(name == w or name.startswith(w + "/") for w in wanted):
             continue
         p, f = run_suite(name, argv)
         total_passed += p

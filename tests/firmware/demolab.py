@@ -122,8 +122,8 @@ def boot(arch, firmware, log, on_stage=None, tee=None, pcap=None):
     Linux side's report (cmdline, iBFT values); raises ConsoleTimeout or AssertionError with
     what went wrong (the console log is in @log). @pcap: see servers()."""
     target = "%s-%s" % (firmware, arch)
-    if target not in smoke.TARGETS:
-        raise AssertionError("no such demo target: %s (uboot-aa64, uboot-x64, ovmf-x64)" % target)
+    if target not in smoke.ALL_TARGETS:
+        raise AssertionError("no such demo target: %s (%s)" % (target, ", ".join(smoke.ALL_TARGETS)))
     if not os.path.exists(efi_path(arch)):
         raise AssertionError("%s is missing: run `make %s`" % (efi_path(arch), os.path.relpath(efi_path(arch), ROOT)))
     image = mklun.build(arch)
@@ -131,7 +131,7 @@ def boot(arch, firmware, log, on_stage=None, tee=None, pcap=None):
     try:
         with Lab("wbd") as lab:
             netdev = servers(lab, image, pcap)
-            argv, steps, _, fw = smoke.TARGETS[target](tmp, netdev, efi_path(arch))
+            argv, steps, _, fw = smoke.ALL_TARGETS[target](tmp, netdev, efi_path(arch))
             con = QemuConsole(argv, log, tee=tee)
             try:
                 return drive(con, fw, steps, on_stage)

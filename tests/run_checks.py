@@ -42,6 +42,7 @@ SUITES = [
     ("imgfw", [sys.executable, "tests/firmware/image_fw_test.py"]),
     ("sanbootfw", [sys.executable, "tests/firmware/sanboot_fw_test.py"]),
     ("chainfw", [sys.executable, "tests/firmware/chain_fw_test.py"]),
+    ("dlfw", [sys.executable, "tests/firmware/download_fw_test.py"]),
 ] + fuzz_suites()
 
 # `make check-slow`: run only when named (the firmware takes long to start under TCG)

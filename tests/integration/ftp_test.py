@@ -78,20 +78,27 @@ while True:
 """
 
 
-def ftp_lan(lab, local=False, extra=""):
-    """A namespace with the TAP wireboot uses and vsftpd on {SERVER}; returns (ns, dirs)."""
-    ns = lab.netns("lan")
-    lab.tap_in_ns(ns, "wbtap0", SERVER + "/24")
+def start_vsftpd(lab, ns, server, local=False, extra=""):
+    """vsftpd in @ns on @server (anonymous root lab.dir/pub, local users' root lab.dir/home);
+    returns (dirs, process)."""
     dirs = {name: os.path.join(lab.dir, name) for name in ("pub", "home", "empty")}
     for d in dirs.values():
-        os.makedirs(d)
+        os.makedirs(d, exist_ok=True)
     conf = os.path.join(lab.dir, "vsftpd.conf")
     with open(conf, "w") as f:
-        f.write(VSFTPD_CONF.format(server=SERVER, dir=lab.dir, local="YES" if local else "NO", extra=extra))
+        f.write(VSFTPD_CONF.format(server=server, dir=lab.dir, local="YES" if local else "NO", extra=extra))
     p = lab.spawn(["/usr/sbin/vsftpd", conf], ns=ns, name="vsftpd")
     wait_for(lambda: p.poll() is not None or "LISTEN" in lab.ns_run(ns, "ss", "-ltn", "sport = :21").stdout, 10,
              "vsftpd to listen")
     expect(p.poll() is None, "vsftpd runs", open(os.path.join(lab.dir, "vsftpd.log")).read())
+    return dirs, p
+
+
+def ftp_lan(lab, local=False, extra=""):
+    """A namespace with the TAP wireboot uses and vsftpd on {SERVER}; returns (ns, dirs)."""
+    ns = lab.netns("lan")
+    lab.tap_in_ns(ns, "wbtap0", SERVER + "/24")
+    dirs, p = start_vsftpd(lab, ns, SERVER, local, extra)
     return ns, dirs, p
 
 

@@ -56,12 +56,18 @@ LOG {{ Default_Log_Level = EVENT; }}
 
 
 def nfs_lan(lab):
-    """The namespace with wireboot's TAP, rpcbind and ganesha exporting lab.dir/export:
-    boot/big.bin (random, FILE_SIZE bytes), a relative and an absolute symbolic link to it,
-    boot/secret.bin readable only by root, boot/anon.bin only by the anonymous user root is
-    squashed to; returns (ns, export, big.bin's digest, anon.bin's digest)."""
+    """The namespace with wireboot's TAP and start_nfs()'s servers; returns (ns, export,
+    big.bin's digest, anon.bin's digest)."""
     ns = lab.netns("lan")
     lab.tap_in_ns(ns, "wbtap0", SERVER + "/24")
+    return (ns,) + start_nfs(lab, ns)
+
+
+def start_nfs(lab, ns):
+    """rpcbind and ganesha in @ns exporting lab.dir/export: boot/big.bin (random, FILE_SIZE
+    bytes), a relative and an absolute symbolic link to it, boot/secret.bin readable only by
+    root, boot/anon.bin only by the anonymous user root is squashed to; returns (export,
+    big.bin's digest, anon.bin's digest)."""
     export = os.path.join(lab.dir, "export")
     os.makedirs(os.path.join(export, "boot"))
     digest = random_file(os.path.join(export, "boot", "big.bin"), FILE_SIZE)
@@ -93,7 +99,7 @@ def nfs_lan(lab):
         return ganesha.poll() is not None or (" %d  nfs" % NFS_PORT in out and " %d  mountd" % MNT_PORT in out)
     wait_for(registered, 30, "ganesha to register NFS and MOUNT with rpcbind")
     expect(ganesha.poll() is None, "ganesha runs", open(log).read() if os.path.exists(log) else "")
-    return ns, export, digest, anon_digest
+    return export, digest, anon_digest
 
 
 def fetched(out):

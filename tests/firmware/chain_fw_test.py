@@ -19,6 +19,7 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import demolab  # noqa: E402
+import smoke  # noqa: E402
 from qemu_console import ConsoleTimeout  # noqa: E402
 
 TARGETS = {"uboot-aa64": ("aa64", "uboot"), "ovmf-x64": ("x64", "ovmf"), "uboot-x64": ("x64", "uboot")}
@@ -59,11 +60,7 @@ def run(target, logdir):
 
 
 def main():
-    names = sys.argv[1:] or list(TARGETS)
-    logdir = os.path.join(demolab.ROOT, "build", "test-logs")
-    os.makedirs(logdir, exist_ok=True)
-    results = [run(n, logdir) for n in names]
-    sys.exit(0 if all(results) else 1)
+    smoke.run_targets(run, list(TARGETS))
 
 
 if __name__ == "__main__":

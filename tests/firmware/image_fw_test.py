@@ -152,12 +152,12 @@ def run_linux(logdir):
     return fwlab.session("imgfw/linux-uboot-x64", "uboot-x64", logdir, web(serve), body)
 
 
+def run_one(name, logdir):
+    return run_linux(logdir) if name == "linux-uboot-x64" else run_chain(name, logdir)
+
+
 def main():
-    names = sys.argv[1:] or ["uboot-x64", "uboot-aa64", "linux-uboot-x64"]
-    logdir = os.path.join(smoke.ROOT, "build", "test-logs")
-    os.makedirs(logdir, exist_ok=True)
-    results = [run_linux(logdir) if n == "linux-uboot-x64" else run_chain(n, logdir) for n in names]
-    sys.exit(0 if all(results) else 1)
+    smoke.run_targets(run_one, ["uboot-x64", "uboot-aa64", "linux-uboot-x64"])
 
 
 if __name__ == "__main__":

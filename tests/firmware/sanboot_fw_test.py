@@ -105,11 +105,7 @@ def run(name, logdir):
 
 
 def main():
-    names = sys.argv[1:] or ["uboot-x64", "uboot-aa64"]
-    logdir = os.path.join(smoke.ROOT, "build", "test-logs")
-    os.makedirs(logdir, exist_ok=True)
-    results = [run(n, logdir) for n in names]
-    sys.exit(0 if all(results) else 1)
+    smoke.run_targets(run, ["uboot-x64", "uboot-aa64"])
 
 
 if __name__ == "__main__":

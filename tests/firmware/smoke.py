@@ -206,12 +206,18 @@ def run_target(name, logdir):
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-def main():
-    names = sys.argv[1:] or list(TARGETS)
+def run_targets(run, default_names):
+    """The main of every firmware test: @run(name, logdir) for each target named on the
+    command line (default: @default_names), logs in build/test-logs; exits 0 only if all passed."""
+    names = sys.argv[1:] or list(default_names)
     logdir = os.path.join(ROOT, "build", "test-logs")
     os.makedirs(logdir, exist_ok=True)
-    results = [run_target(n, logdir) for n in names]
+    results = [run(n, logdir) for n in names]
     sys.exit(0 if all(results) else 1)
+
+
+def main():
+    run_targets(run_target, TARGETS)
 
 
 if __name__ == "__main__":

@@ -12,6 +12,7 @@
 #define WIREBOOT_CPU_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 enum cpu_register { CPU_EAX, CPU_EBX, CPU_ECX, CPU_EDX };
@@ -24,13 +25,13 @@ enum cpu_register { CPU_EAX, CPU_EBX, CPU_ECX, CPU_EDX };
 int cpu_x86_cpuid(uint32_t leaf, uint32_t subleaf, uint32_t regs[4]);
 
 /**
- * cpu_has_feature() - whether this CPU has the feature called @name (see cpu_feature_names()).
+ * cpu_has_feature() - whether this CPU has the feature called @name (see cpu_feature_name()).
  * Returns 0 and *@present, or -WBE_CPU_FEATURE_UNKNOWN for a name not known on this
  * architecture.
  */
 int cpu_has_feature(const char *name, bool *present);
 
-/** cpu_feature_names() - the feature names this architecture knows, space-separated. */
-const char *cpu_feature_names(void);
+/** cpu_feature_name() - the @index-th feature name this architecture knows, NULL past the last. */
+const char *cpu_feature_name(size_t index);
 
 #endif

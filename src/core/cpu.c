@@ -95,11 +95,7 @@ int cpu_has_feature(const char *name, bool *present)
 	return -WBE_CPU_FEATURE_UNKNOWN;
 }
 
-const char *cpu_feature_names(void)
+const char *cpu_feature_name(size_t index)
 {
-#if defined(__x86_64__)
-	return "pae cmov ht sse4_2 vmx aes avx rdrand hypervisor lm nx svm";
-#else
-	return "aes pmull sha1 sha2 sha512 crc32 atomics sha3 rndr fp asimd sve";
-#endif
+	return index < sizeof(features) / sizeof(features[0]) ? features[index].name : NULL;
 }

@@ -108,17 +108,19 @@ static bool selectable(const struct menu *menu, size_t i)
 	return menu->items[i].label != NULL;
 }
 
-/* The selectable item nearest to @from in direction @step (+1/-1), starting at @from itself;
- * if there is none that way, the nearest the other way. */
-static size_t nearest_selectable(const struct menu *menu, size_t from, int step)
+/* The selectable item nearest to @from (< count) in direction @step (+1/-1), starting at
+ * @from itself; if there is none that way, the nearest the other way. The menu has one
+ * (menu_view_start() made sure), so @fallback (the current selection) is never returned in
+ * practice; it keeps the function total. */
+static size_t nearest_selectable(const struct menu *menu, size_t from, int step, size_t fallback)
 {
-	for (size_t i = from; i < menu->count; i += (size_t)step) {
-		if (selectable(menu, i))
-			return i;
-		if (i == 0 && step < 0)
-			break;
+	for (int pass = 0; pass < 2; pass++, step = -step) {
+		for (size_t i = from; i < menu->count; i += (size_t)step) { /* 0 - 1 wraps past count */
+			if (selectable(menu, i))
+				return i;
+		}
 	}
-	return step > 0 ? nearest_selectable(menu, from, -1) : nearest_selectable(menu, from, +1);
+	return fallback;
 }
 
 int menu_view_start(struct menu_view *view, const struct menu *menu, const char *default_label,
@@ -159,7 +161,7 @@ static void move_selection(struct menu_view *view, long delta)
 		target = 0;
 	if (target >= (long)menu->count)
 		target = (long)menu->count - 1;
-	view->selected = nearest_selectable(menu, (size_t)target, delta < 0 ? -1 : +1);
+	view->selected = nearest_selectable(menu, (size_t)target, delta < 0 ? -1 : +1, view->selected);
 }
 
 enum menu_event menu_view_key(struct menu_view *view, int key, uint64_t now_ns)

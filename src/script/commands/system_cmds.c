@@ -76,6 +76,13 @@ static int selftest_exec(struct system *sys, int argc, char **argv)
 	return crypto_selftest(print_result, sys);
 }
 
+static void print_feature_names(struct system *sys)
+{
+	for (size_t i = 0; cpu_feature_name(i); i++)
+		console_printf(&sys->console, "%s%s", i ? " " : "", cpu_feature_name(i));
+	console_puts(&sys->console, "\n");
+}
+
 static int cpuid_exec(struct system *sys, int argc, char **argv);
 const struct command cmd_cpuid = {"cpuid", "cpuid [--ext] [--ecx] <bit>  |  cpuid <feature name>",
 				  "Succeed if the CPU has a feature (x86 CPUID bit, or a named feature)", cpuid_exec};
@@ -86,11 +93,12 @@ static int cpuid_exec(struct system *sys, int argc, char **argv)
 	static const struct option_spec specs[] = {{"ext", 'e', OPTION_FLAG}, {"ecx", 'c', OPTION_FLAG}};
 	struct parsed_options opts;
 	int rc = options_parse(sys, &cmd_cpuid, specs, 2, argc, argv, 1, 1, &opts);
-	if (rc || opts.help) {
-		if (opts.help)
-			console_printf(&sys->console, "feature names on this CPU architecture: %s\n", cpu_feature_names());
-		return rc;
+	if (opts.help) {
+		console_puts(&sys->console, "feature names on this CPU architecture: ");
+		print_feature_names(sys);
 	}
+	if (rc || opts.help)
+		return rc;
 	const char *arg = argv[opts.first_arg];
 	bool present = false;
 	unsigned long long bit;
@@ -115,8 +123,8 @@ static int cpuid_exec(struct system *sys, int argc, char **argv)
 		}
 		rc = cpu_has_feature(arg, &present);
 		if (rc) {
-			console_printf(&sys->console, "cpuid: no feature \"%s\" on %s; known: %s\n", arg, sys->platform->arch,
-				       cpu_feature_names());
+			console_printf(&sys->console, "cpuid: no feature \"%s\" on %s; known: ", arg, sys->platform->arch);
+			print_feature_names(sys);
 			return rc;
 		}
 	}

@@ -12,7 +12,7 @@
 typedef uint64_t __attribute__((aligned(1), may_alias)) unaligned_u64;
 typedef uint64_t __attribute__((may_alias)) aliased_u64;
 
-void *memcpy(void *dst, const void *src, size_t n)
+void *(memcpy)(void *dst, const void *src, size_t n)
 {
 	unsigned char *d = dst;
 	const unsigned char *s = src;
@@ -27,20 +27,20 @@ void *memcpy(void *dst, const void *src, size_t n)
 	return dst;
 }
 
-void *memmove(void *dst, const void *src, size_t n)
+void *(memmove)(void *dst, const void *src, size_t n)
 {
 	unsigned char *d = dst;
 	const unsigned char *s = src;
 	if (d == s || n == 0)
 		return dst;
 	if (d < s || d >= s + n)
-		return memcpy(dst, src, n);
+		return (memcpy)(dst, src, n);
 	while (n--)
 		d[n] = s[n];
 	return dst;
 }
 
-void *memset(void *dst, int c, size_t n)
+void *(memset)(void *dst, int c, size_t n)
 {
 	unsigned char *d = dst;
 	if (n >= 2 * sizeof(uint64_t)) {
@@ -55,7 +55,7 @@ void *memset(void *dst, int c, size_t n)
 	return dst;
 }
 
-int memcmp(const void *a, const void *b, size_t n)
+int (memcmp)(const void *a, const void *b, size_t n)
 {
 	const unsigned char *x = a, *y = b;
 	for (size_t i = 0; i < n; i++) {

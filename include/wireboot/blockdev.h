@@ -3,8 +3,8 @@
  * a SAN drive (or any device with whole-block read/write). Firmware file-system drivers issue
  * many small synchronous reads (a FAT driver reads a sector at a time); each would otherwise
  * be a network round trip. Reads that continue the previous one fetch several cache lines in
- * one request, so the next small reads are answered from memory. Writes go through to the
- * device and update the cached lines they touch.
+ * one request (the device keeps them all in flight at once), so the next small reads are
+ * answered from memory. Writes go through to the device and update the cached lines they touch.
  */
 #ifndef WIREBOOT_BLOCKDEV_H
 #define WIREBOOT_BLOCKDEV_H
@@ -16,9 +16,20 @@
 #define BLOCKDEV_LINES 32                /* 4 MiB of cache at most */
 #define BLOCKDEV_READAHEAD_LINES 4       /* lines fetched by a miss that continues a sequence */
 
+/** One piece of a device read: @count whole blocks at @lba into @buf. */
+struct blockdev_range {
+	uint64_t lba;
+	uint64_t count;
+	uint8_t *buf;
+};
+
 struct blockdev_ops {
-	/** Read/write @count whole blocks at @lba. 0 or rc. */
-	int (*read)(void *ctx, uint64_t lba, uint64_t count, uint8_t *buf);
+	/**
+	 * Read the @n (1..BLOCKDEV_READAHEAD_LINES) ranges of @ranges, as many at once as the
+	 * device can (a SAN drive pipelines them). 0, or an rc: then no range counts as read.
+	 */
+	int (*read)(void *ctx, const struct blockdev_range *ranges, unsigned n);
+	/** Write @count whole blocks at @lba. 0 or rc. */
 	int (*write)(void *ctx, uint64_t lba, uint64_t count, const uint8_t *buf);
 };
 

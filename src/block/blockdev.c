@@ -60,14 +60,23 @@ static unsigned victim(const struct blockdev *bd, uint32_t taken)
 }
 _Static_assert(BLOCKDEV_LINES <= 32 && BLOCKDEV_READAHEAD_LINES < BLOCKDEV_LINES, "victim() bitmap");
 
+/* Whether a smaller read could still succeed: the device said some block in the range is
+ * unreadable (not that it is gone, which repeating would only make slower to report). */
+static bool unreadable_block(int rc)
+{
+	return rc == -WBE_SCSI_MEDIUM;
+}
+
 /*
  * Fills the line starting at @first_lba and, when the access continues a sequence, the
- * following lines too, with one device read into a scratch area borrowed from the lines.
+ * following lines too, with one device read of one range per line. Read-ahead is optional:
+ * when a block in it is unreadable, the wanted line alone is read again.
  */
 static int fill(struct blockdev *bd, uint64_t first_lba, bool sequential)
 {
 	unsigned nlines = sequential ? BLOCKDEV_READAHEAD_LINES : 1;
 	struct blockdev_line *targets[BLOCKDEV_READAHEAD_LINES];
+	struct blockdev_range ranges[BLOCKDEV_READAHEAD_LINES];
 	uint32_t taken = 0;
 	unsigned n = 0;
 	for (; n < nlines; n++) {
@@ -78,17 +87,21 @@ static int fill(struct blockdev *bd, uint64_t first_lba, bool sequential)
 		taken |= 1u << v;
 		targets[n] = &bd->lines[v];
 		targets[n]->valid = false;
+		ranges[n].lba = lba;
+		ranges[n].count = bd->blocks - lba < bd->line_blocks ? bd->blocks - lba : bd->line_blocks;
+		ranges[n].buf = targets[n]->data;
 	}
-	for (unsigned i = 0; i < n; i++) {
-		uint64_t lba = first_lba + (uint64_t)i * bd->line_blocks;
-		uint64_t count = bd->blocks - lba < bd->line_blocks ? bd->blocks - lba : bd->line_blocks;
-		/* lines are separate buffers: one device read per line (the device pipelines
-		 * consecutive requests anyway), stopping at the first error */
-		int rc = bd->ops->read(bd->ctx, lba, count, targets[i]->data);
+	bd->device_reads++;
+	int rc = bd->ops->read(bd->ctx, ranges, n);
+	if (unreadable_block(rc) && n > 1) {
+		n = 1;
 		bd->device_reads++;
-		if (rc)
-			return i == 0 ? rc : 0; /* read-ahead lines are optional; the rest stay invalid */
-		targets[i]->first_lba = lba;
+		rc = bd->ops->read(bd->ctx, ranges, n);
+	}
+	if (rc)
+		return rc;
+	for (unsigned i = 0; i < n; i++) {
+		targets[i]->first_lba = ranges[i].lba;
 		targets[i]->valid = true;
 		targets[i]->last_use = ++bd->use_clock;
 	}
@@ -105,26 +118,34 @@ int blockdev_read(struct blockdev *bd, uint64_t lba, uint64_t count, void *buf)
 	if (count >= bd->line_blocks) {
 		bd->misses++;
 		bd->device_reads++;
-		return bd->ops->read(bd->ctx, lba, count, out); /* large: the caller's buffer is enough */
+		struct blockdev_range whole = {lba, count, out}; /* large: the caller's buffer is enough */
+		return bd->ops->read(bd->ctx, &whole, 1);
 	}
 	while (count) {
 		uint64_t first = lba - lba % bd->line_blocks;
+		uint64_t offset = lba - first;
+		uint64_t n = bd->line_blocks - offset < count ? bd->line_blocks - offset : count;
 		struct blockdev_line *line = find_line(bd, first);
 		if (line) {
 			bd->hits++;
 		} else {
 			bd->misses++;
 			int rc = fill(bd, first, sequential);
+			if (rc && !unreadable_block(rc))
+				return rc;
+			line = rc ? NULL : find_line(bd, first);
+		}
+		if (line) {
+			line->last_use = ++bd->use_clock;
+			memcpy(out, line->data + offset * bd->block_size, n * bd->block_size);
+		} else {
+			/* an unreadable block in the line fails only the requests that include it */
+			struct blockdev_range piece = {lba, n, out};
+			bd->device_reads++;
+			int rc = bd->ops->read(bd->ctx, &piece, 1);
 			if (rc)
 				return rc;
-			line = find_line(bd, first);
-			if (!line)
-				return -WBE_IO;
 		}
-		line->last_use = ++bd->use_clock;
-		uint64_t offset = lba - first;
-		uint64_t n = bd->line_blocks - offset < count ? bd->line_blocks - offset : count;
-		memcpy(out, line->data + offset * bd->block_size, n * bd->block_size);
 		out += n * bd->block_size;
 		lba += n;
 		count -= n;

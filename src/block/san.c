@@ -208,10 +208,14 @@ static int identify(struct system *sys, struct san_drive *d)
 	return 0;
 }
 
-static int cache_read(void *ctx, uint64_t lba, uint64_t count, uint8_t *buf)
+static int run_ranges(struct system *sys, struct san_drive *d, bool write, const struct blockdev_range *ranges,
+		      unsigned n, unsigned depth);
+
+/* the cache's read-ahead lines all in flight at once */
+static int cache_read(void *ctx, const struct blockdev_range *ranges, unsigned n)
 {
 	struct san_drive *d = ctx;
-	return san_rw(d->sys, d, false, lba, count, buf, 0);
+	return run_ranges(d->sys, d, false, ranges, n, 0);
 }
 
 static int cache_write(void *ctx, uint64_t lba, uint64_t count, const uint8_t *buf)
@@ -541,24 +545,39 @@ int san_run(struct system *sys, struct san_drive *d, bool write, san_next_fn nex
 	return rc;
 }
 
-/* san_rw's requests: the range in SAN_CHUNK pieces, in order */
-struct sequential {
-	uint64_t lba, count, next, per_cmd;
+/* The requests of san_rw() and of the cache: each range cut in SAN_CHUNK pieces, in order. */
+struct range_walk {
+	const struct blockdev_range *ranges;
+	unsigned n, at;   /* @at: the range being cut */
+	uint64_t done;    /* blocks of it already requested */
+	uint64_t per_cmd; /* blocks per command */
 	uint32_t block_size;
-	uint8_t *buf;
 };
 
-static bool next_sequential(void *ctx, struct san_request *req)
+static bool next_piece(void *ctx, struct san_request *req)
 {
-	struct sequential *seq = ctx;
-	if (seq->next >= seq->count)
+	struct range_walk *w = ctx;
+	while (w->at < w->n && w->done >= w->ranges[w->at].count) {
+		w->at++;
+		w->done = 0;
+	}
+	if (w->at == w->n)
 		return false;
-	uint64_t n = seq->count - seq->next < seq->per_cmd ? seq->count - seq->next : seq->per_cmd;
-	req->lba = seq->lba + seq->next;
+	const struct blockdev_range *r = &w->ranges[w->at];
+	uint64_t n = r->count - w->done < w->per_cmd ? r->count - w->done : w->per_cmd;
+	req->lba = r->lba + w->done;
 	req->count = (uint32_t)n;
-	req->buf = seq->buf + seq->next * seq->block_size;
-	seq->next += n;
+	req->buf = r->buf + w->done * w->block_size;
+	w->done += n;
 	return true;
+}
+
+static int run_ranges(struct system *sys, struct san_drive *d, bool write, const struct blockdev_range *ranges,
+		      unsigned n, unsigned depth)
+{
+	struct range_walk w = {.ranges = ranges, .n = n, .block_size = d->block_size,
+			       .per_cmd = SAN_CHUNK / d->block_size ? SAN_CHUNK / d->block_size : 1};
+	return san_run(sys, d, write, next_piece, &w, depth);
 }
 
 int san_rw(struct system *sys, struct san_drive *d, bool write, uint64_t lba, uint64_t count, uint8_t *buf,
@@ -566,7 +585,6 @@ int san_rw(struct system *sys, struct san_drive *d, bool write, uint64_t lba, ui
 {
 	if (lba > d->blocks || count > d->blocks - lba)
 		return -WBE_RANGE;
-	struct sequential seq = {.lba = lba, .count = count, .block_size = d->block_size, .buf = buf,
-				 .per_cmd = SAN_CHUNK / d->block_size ? SAN_CHUNK / d->block_size : 1};
-	return san_run(sys, d, write, next_sequential, &seq, depth);
+	struct blockdev_range whole = {lba, count, buf};
+	return run_ranges(sys, d, write, &whole, 1, depth);
 }

@@ -10,23 +10,32 @@
 
 struct memdisk {
 	uint8_t data[DISK_BLOCKS * 512];
-	unsigned reads, writes;
+	unsigned reads, writes; /* device calls */
 	uint64_t blocks_read;
 	int fail_next_read;
+	uint64_t bad_lba; /* a read that includes it fails (0: none) */
 };
 
-static int md_read(void *ctx, uint64_t lba, uint64_t count, uint8_t *buf)
+static int md_read(void *ctx, const struct blockdev_range *ranges, unsigned n)
 {
 	struct memdisk *m = ctx;
+	if (n < 1 || n > BLOCKDEV_READAHEAD_LINES)
+		return -WBE_INVAL;
+	m->reads++;
+	for (unsigned i = 0; i < n; i++) {
+		if (m->bad_lba && ranges[i].lba <= m->bad_lba && m->bad_lba < ranges[i].lba + ranges[i].count)
+			return -WBE_SCSI_MEDIUM;
+		if (ranges[i].lba + ranges[i].count > DISK_BLOCKS)
+			return -WBE_RANGE;
+	}
 	if (m->fail_next_read) {
 		m->fail_next_read = 0;
 		return -WBE_IO;
 	}
-	if (lba + count > DISK_BLOCKS)
-		return -WBE_RANGE;
-	m->reads++;
-	m->blocks_read += count;
-	memcpy(buf, m->data + lba * 512, count * 512);
+	for (unsigned i = 0; i < n; i++) {
+		m->blocks_read += ranges[i].count;
+		memcpy(ranges[i].buf, m->data + ranges[i].lba * 512, ranges[i].count * 512);
+	}
 	return 0;
 }
 
@@ -68,6 +77,27 @@ TEST(blockdev_small_reads_hit_the_cache)
 	free(m);
 }
 
+TEST(blockdev_bad_block_ahead_fails_only_the_read_that_reaches_it)
+{
+	struct memdisk *m = new_disk();
+	struct blockdev bd;
+	REQUIRE(blockdev_init(&bd, &md_ops, m, DISK_BLOCKS, 512) == 0);
+	m->bad_lba = 3 * 256 + 5; /* in the fourth line: inside the read-ahead of a scan from line 0 */
+	uint8_t buf[512];
+	for (uint64_t lba = 1; lba < m->bad_lba; lba++) {
+		REQUIRE(blockdev_read(&bd, lba, 1, buf) == 0);
+		CHECK_MEM(buf, m->data + lba * 512, 512);
+	}
+	CHECK_INT(blockdev_read(&bd, m->bad_lba, 1, buf), -WBE_SCSI_MEDIUM);
+	REQUIRE(blockdev_read(&bd, m->bad_lba + 1, 1, buf) == 0); /* its neighbours still read */
+	CHECK_MEM(buf, m->data + (m->bad_lba + 1) * 512, 512);
+	m->bad_lba = 0;
+	REQUIRE(blockdev_read(&bd, 3 * 256 + 5, 1, buf) == 0);
+	CHECK_MEM(buf, m->data + (3 * 256 + 5) * 512, 512);
+	blockdev_fini(&bd);
+	free(m);
+}
+
 TEST(blockdev_sequential_reads_fetch_ahead)
 {
 	struct memdisk *m = new_disk();
@@ -79,8 +109,8 @@ TEST(blockdev_sequential_reads_fetch_ahead)
 		REQUIRE(blockdev_read(&bd, lba, 1, buf) == 0);
 		CHECK_MEM(buf, m->data + lba * 512, 512);
 	}
-	/* 4999 one-block reads became about one device read per line */
-	CHECK(m->reads <= DISK_BLOCKS / 256 + 2);
+	/* 4999 one-block reads became one device call per BLOCKDEV_READAHEAD_LINES lines */
+	CHECK(m->reads <= DISK_BLOCKS / (256 * BLOCKDEV_READAHEAD_LINES) + 2);
 	CHECK_INT(m->blocks_read, DISK_BLOCKS); /* every block fetched exactly once */
 	blockdev_fini(&bd);
 	free(m);

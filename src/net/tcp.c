@@ -126,6 +126,7 @@ struct tcp_conn {
 	uint32_t window_cap;            /* adaptive receive window, see update_window_cap() */
 	uint32_t window_floor, window_max;
 	uint32_t in_order_since_loss;
+	bool window_saw_gap;            /* update_window_cap() has seen a gap: growth is linear */
 	unsigned segs_since_ack;
 	bool ack_pending, ack_now;
 	bool output_corked; /* small writes wait for the end of the loop pass: see tcp_write() */
@@ -760,13 +761,23 @@ static bool process_ack(struct tcp_conn *c, uint32_t ack, uint32_t wnd, uint32_t
 	return true;
 }
 
-/* Adaptive receive window: grows by one segment per window of in-order data, halves (not below
- * what the interface buffers) when a gap shows that something was lost or reordered. */
+/*
+ * Adaptive receive window: until the first gap it grows by every in-order segment, so it
+ * doubles per window of data (as a sender's slow start does, RFC 5681 §3.1); after that by one
+ * segment per window of in-order data. It halves (not below what the interface buffers) when
+ * a gap shows that something was lost or reordered. Starting linear, a 64 KiB window took
+ * half a second of a 128 MiB read under OVMF to reach the 256 KiB that its ring takes.
+ */
 static void update_window_cap(struct tcp_conn *c, bool in_order, size_t len)
 {
 	if (!in_order) {
 		c->window_cap = c->window_cap / 2 > c->window_floor ? c->window_cap / 2 : c->window_floor;
 		c->in_order_since_loss = 0;
+		c->window_saw_gap = true;
+		return;
+	}
+	if (!c->window_saw_gap) {
+		c->window_cap = c->window_max - c->window_cap > len ? c->window_cap + (uint32_t)len : c->window_max;
 		return;
 	}
 	c->in_order_since_loss += (uint32_t)len;

@@ -2,9 +2,11 @@
  * blockdev.h - a block device with a bounded read cache and sequential read-ahead, in front of
  * a SAN drive (or any device with whole-block read/write). Firmware file-system drivers issue
  * many small synchronous reads (a FAT driver reads a sector at a time); each would otherwise
- * be a network round trip. Reads that continue the previous one fetch several cache lines in
- * one request (the device keeps them all in flight at once), so the next small reads are
- * answered from memory. Writes go through to the device and update the cached lines they touch.
+ * be a network round trip. Once reads run in sequence the cache keeps the next
+ * BLOCKDEV_READAHEAD_LINES lines being read in the background: their commands stay in flight
+ * between the caller's requests, so the data streams while the caller works on what it got
+ * instead of the network waiting for the next request. Writes go through to the device and
+ * update the cached lines they touch.
  */
 #ifndef WIREBOOT_BLOCKDEV_H
 #define WIREBOOT_BLOCKDEV_H
@@ -14,29 +16,44 @@
 
 #define BLOCKDEV_LINE_BYTES (128 * 1024) /* cache line: a multiple of the block size */
 #define BLOCKDEV_LINES 32                /* 4 MiB of cache at most */
-#define BLOCKDEV_READAHEAD_LINES 4       /* lines fetched by a miss that continues a sequence */
+#define BLOCKDEV_READAHEAD_LINES 8       /* lines kept in flight ahead of a sequential reader */
 
-/** One piece of a device read: @count whole blocks at @lba into @buf. */
-struct blockdev_range {
+/** A background read of one line: blockdev_ops.start() .. finish(). */
+struct blockdev_io {
 	uint64_t lba;
 	uint64_t count;
 	uint8_t *buf;
+	void *device; /* the device's own state for the read, set by start() */
 };
 
 struct blockdev_ops {
-	/**
-	 * Read the @n (1..BLOCKDEV_READAHEAD_LINES) ranges of @ranges, as many at once as the
-	 * device can (a SAN drive pipelines them). 0, or an rc: then no range counts as read.
-	 */
-	int (*read)(void *ctx, const struct blockdev_range *ranges, unsigned n);
-	/** Write @count whole blocks at @lba. 0 or rc. */
+	/** Read/write @count whole blocks at @lba now. 0 or rc. */
+	int (*read)(void *ctx, uint64_t lba, uint64_t count, uint8_t *buf);
 	int (*write)(void *ctx, uint64_t lba, uint64_t count, const uint8_t *buf);
+	/** Start reading @io in the background: 0 (the device owns @io until finish()) or rc. */
+	int (*start)(void *ctx, struct blockdev_io *io);
+	/** Whether @io is complete (finish() will not wait); never waits itself. */
+	bool (*finished)(void *ctx, struct blockdev_io *io);
+	/**
+	 * End @io: wait for it and return 0 or its rc, or with @abandon give it up at once
+	 * (the device never touches its buffer again) and return -WBE_CANCELED.
+	 */
+	int (*finish)(void *ctx, struct blockdev_io *io, bool abandon);
+	/** Make progress without waiting: send what start() queued, take in what arrived. */
+	void (*poll)(void *ctx);
+};
+
+enum blockdev_line_state {
+	BLOCKDEV_LINE_EMPTY,
+	BLOCKDEV_LINE_FILLING, /* @io is with the device */
+	BLOCKDEV_LINE_VALID,
 };
 
 struct blockdev_line {
-	uint64_t first_lba; /* line-aligned */
+	uint64_t first_lba; /* line-aligned; meaningless when EMPTY */
 	uint64_t last_use;
-	bool valid;
+	enum blockdev_line_state state;
+	struct blockdev_io io;
 	uint8_t *data;      /* BLOCKDEV_LINE_BYTES; blocks past the device end are not valid */
 };
 
@@ -58,17 +75,22 @@ struct blockdev {
  */
 int blockdev_init(struct blockdev *bd, const struct blockdev_ops *ops, void *ctx, uint64_t blocks,
 		  uint32_t block_size);
-/** blockdev_fini() - free the cache. */
+/** blockdev_fini() - give up background reads still running and free the cache. */
 void blockdev_fini(struct blockdev *bd);
 
 /**
  * blockdev_read() - @count blocks at @lba into @buf. Large reads (a line or more) go straight
  * to the device; small ones through the cache. Returns 0, -WBE_RANGE (beyond the device), or
- * the device's rc (nothing is cached from a failed read).
+ * the device's rc (nothing is cached from a failed read; a line that cannot be read whole
+ * because a block in it is unreadable, -WBE_SCSI_MEDIUM, fails only the requests that
+ * include that block).
  */
 int blockdev_read(struct blockdev *bd, uint64_t lba, uint64_t count, void *buf);
 
-/** blockdev_write() - write through; cached copies of the blocks are updated. Same returns. */
+/**
+ * blockdev_write() - write through; cached copies of the blocks are updated (background
+ * reads of them are waited for first). Same returns.
+ */
 int blockdev_write(struct blockdev *bd, uint64_t lba, uint64_t count, const void *buf);
 
 #endif

@@ -70,8 +70,13 @@ void timer_stop(struct timer *timer);
 /** timer_running() - true while armed. */
 bool timer_running(const struct timer *timer);
 
-/** loop_step() - one pass: every process once, then every expired timer. */
+/**
+ * loop_step() - one pass: every process once, then every expired timer, then (where the
+ * platform has it) an idle wait until the next timer, at most 1 ms.
+ */
 void loop_step(struct loop *loop);
+/** loop_poll() - the same pass without the idle wait, for code that must not wait. */
+void loop_poll(struct loop *loop);
 
 /**
  * loop_run_until() - step the loop until @done(@arg) returns true.

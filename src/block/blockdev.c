@@ -1,4 +1,4 @@
-/* blockdev.c - read cache with sequential read-ahead (contract in wireboot/blockdev.h). */
+/* blockdev.c - read cache with background sequential read-ahead (contract in wireboot/blockdev.h). */
 #include "wireboot/blockdev.h"
 #include "wireboot/errors.h"
 #include "wireboot/malloc.h"
@@ -29,36 +29,98 @@ int blockdev_init(struct blockdev *bd, const struct blockdev_ops *ops, void *ctx
 void blockdev_fini(struct blockdev *bd)
 {
 	for (unsigned i = 0; i < BLOCKDEV_LINES; i++) {
-		wb_free(bd->lines[i].data);
-		bd->lines[i].data = NULL;
-		bd->lines[i].valid = false;
+		struct blockdev_line *l = &bd->lines[i];
+		if (l->state == BLOCKDEV_LINE_FILLING)
+			bd->ops->finish(bd->ctx, &l->io, true);
+		l->state = BLOCKDEV_LINE_EMPTY;
+		wb_free(l->data);
+		l->data = NULL;
 	}
 }
 
+/* The line holding (or being filled with) the blocks from @first_lba, or NULL. */
 static struct blockdev_line *find_line(struct blockdev *bd, uint64_t first_lba)
 {
 	for (unsigned i = 0; i < BLOCKDEV_LINES; i++) {
-		if (bd->lines[i].valid && bd->lines[i].first_lba == first_lba)
+		if (bd->lines[i].state != BLOCKDEV_LINE_EMPTY && bd->lines[i].first_lba == first_lba)
 			return &bd->lines[i];
 	}
 	return NULL;
 }
 
-/* The least recently used line not in @taken (a bit per line), an invalid one first. */
-static unsigned victim(const struct blockdev *bd, uint32_t taken)
+/*
+ * A line to reuse: an empty one, else the least recently used valid one outside
+ * [@keep_from, @keep_to) (the lines a sequential reader is about to use). Lines being filled
+ * are never taken. NULL when there is none.
+ */
+static struct blockdev_line *victim(struct blockdev *bd, uint64_t keep_from, uint64_t keep_to)
 {
-	unsigned v = BLOCKDEV_LINES;
+	struct blockdev_line *v = NULL;
 	for (unsigned i = 0; i < BLOCKDEV_LINES; i++) {
-		if (taken & (1u << i))
+		struct blockdev_line *l = &bd->lines[i];
+		if (l->state == BLOCKDEV_LINE_EMPTY)
+			return l;
+		if (l->state == BLOCKDEV_LINE_FILLING || (l->first_lba >= keep_from && l->first_lba < keep_to))
 			continue;
-		if (!bd->lines[i].valid)
-			return i;
-		if (v == BLOCKDEV_LINES || bd->lines[i].last_use < bd->lines[v].last_use)
-			v = i;
+		if (!v || l->last_use < v->last_use)
+			v = l;
 	}
 	return v;
 }
-_Static_assert(BLOCKDEV_LINES <= 32 && BLOCKDEV_READAHEAD_LINES < BLOCKDEV_LINES, "victim() bitmap");
+
+/* Starts filling @line with the line at @first_lba. 0 or the device's rc (the line stays empty). */
+static int start_fill(struct blockdev *bd, struct blockdev_line *line, uint64_t first_lba)
+{
+	line->state = BLOCKDEV_LINE_EMPTY;
+	line->first_lba = first_lba;
+	line->last_use = ++bd->use_clock;
+	line->io.lba = first_lba;
+	line->io.count = bd->blocks - first_lba < bd->line_blocks ? bd->blocks - first_lba : bd->line_blocks;
+	line->io.buf = line->data;
+	line->io.device = NULL;
+	int rc = bd->ops->start(bd->ctx, &line->io);
+	if (rc == 0) {
+		line->state = BLOCKDEV_LINE_FILLING;
+		bd->device_reads++;
+	}
+	return rc;
+}
+
+/* Waits for @line's fill: 0 (the line is valid) or its rc (the line is empty again). */
+static int complete_fill(struct blockdev *bd, struct blockdev_line *line)
+{
+	int rc = bd->ops->finish(bd->ctx, &line->io, false);
+	line->state = rc ? BLOCKDEV_LINE_EMPTY : BLOCKDEV_LINE_VALID;
+	return rc;
+}
+
+/* Takes in the fills that are complete, so their lines can be used or reused. A failed
+ * read-ahead only leaves its line empty: a reader that needs it reads again and sees why. */
+static void collect_finished(struct blockdev *bd)
+{
+	for (unsigned i = 0; i < BLOCKDEV_LINES; i++) {
+		struct blockdev_line *l = &bd->lines[i];
+		if (l->state == BLOCKDEV_LINE_FILLING && bd->ops->finished(bd->ctx, &l->io))
+			complete_fill(bd, l);
+	}
+}
+
+/* Keeps the BLOCKDEV_READAHEAD_LINES lines from @first_lba on cached or being read. */
+static void read_ahead(struct blockdev *bd, uint64_t first_lba)
+{
+	uint64_t end = first_lba + (uint64_t)BLOCKDEV_READAHEAD_LINES * bd->line_blocks;
+	bool started = false;
+	for (uint64_t lba = first_lba; lba < end && lba < bd->blocks; lba += bd->line_blocks) {
+		if (find_line(bd, lba))
+			continue;
+		struct blockdev_line *line = victim(bd, first_lba >= bd->line_blocks ? first_lba - bd->line_blocks : 0, end);
+		if (!line || start_fill(bd, line, lba) != 0)
+			break;
+		started = true;
+	}
+	if (started)
+		bd->ops->poll(bd->ctx); /* send the commands now, not at the next wait */
+}
 
 /* Whether a smaller read could still succeed: the device said some block in the range is
  * unreadable (not that it is gone, which repeating would only make slower to report). */
@@ -67,45 +129,31 @@ static bool unreadable_block(int rc)
 	return rc == -WBE_SCSI_MEDIUM;
 }
 
-/*
- * Fills the line starting at @first_lba and, when the access continues a sequence, the
- * following lines too, with one device read of one range per line. Read-ahead is optional:
- * when a block in it is unreadable, the wanted line alone is read again.
- */
-static int fill(struct blockdev *bd, uint64_t first_lba, bool sequential)
+/* The line with the blocks from @first_lba, read now if it is neither cached nor on its way
+ * (read-ahead of the lines after it started first when @sequential). NULL with *@rc = 0
+ * when no line could be had (the caller then reads directly), or with the fill's rc. */
+static struct blockdev_line *get_line(struct blockdev *bd, uint64_t first_lba, bool sequential, int *rc)
 {
-	unsigned nlines = sequential ? BLOCKDEV_READAHEAD_LINES : 1;
-	struct blockdev_line *targets[BLOCKDEV_READAHEAD_LINES];
-	struct blockdev_range ranges[BLOCKDEV_READAHEAD_LINES];
-	uint32_t taken = 0;
-	unsigned n = 0;
-	for (; n < nlines; n++) {
-		uint64_t lba = first_lba + (uint64_t)n * bd->line_blocks;
-		if (lba >= bd->blocks || (n > 0 && find_line(bd, lba)))
-			break;
-		unsigned v = victim(bd, taken);
-		taken |= 1u << v;
-		targets[n] = &bd->lines[v];
-		targets[n]->valid = false;
-		ranges[n].lba = lba;
-		ranges[n].count = bd->blocks - lba < bd->line_blocks ? bd->blocks - lba : bd->line_blocks;
-		ranges[n].buf = targets[n]->data;
+	*rc = 0;
+	struct blockdev_line *line = find_line(bd, first_lba);
+	if (line) {
+		bd->hits++;
+	} else {
+		bd->misses++;
+		line = victim(bd, first_lba, first_lba + (BLOCKDEV_READAHEAD_LINES + 1ull) * bd->line_blocks);
+		if (line && start_fill(bd, line, first_lba) != 0)
+			line = NULL;
 	}
-	bd->device_reads++;
-	int rc = bd->ops->read(bd->ctx, ranges, n);
-	if (unreadable_block(rc) && n > 1) {
-		n = 1;
-		bd->device_reads++;
-		rc = bd->ops->read(bd->ctx, ranges, n);
+	if (sequential)
+		read_ahead(bd, first_lba + bd->line_blocks);
+	if (line && line->state == BLOCKDEV_LINE_FILLING) {
+		*rc = complete_fill(bd, line);
+		if (*rc)
+			return NULL;
 	}
-	if (rc)
-		return rc;
-	for (unsigned i = 0; i < n; i++) {
-		targets[i]->first_lba = ranges[i].lba;
-		targets[i]->valid = true;
-		targets[i]->last_use = ++bd->use_clock;
-	}
-	return 0;
+	if (line)
+		line->last_use = ++bd->use_clock;
+	return line;
 }
 
 int blockdev_read(struct blockdev *bd, uint64_t lba, uint64_t count, void *buf)
@@ -115,34 +163,30 @@ int blockdev_read(struct blockdev *bd, uint64_t lba, uint64_t count, void *buf)
 	bool sequential = lba == bd->next_sequential_lba && lba != 0;
 	bd->next_sequential_lba = lba + count;
 	uint8_t *out = buf;
+	collect_finished(bd);
 	if (count >= bd->line_blocks) {
+		/* large: the caller's buffer is enough; what follows streams in while it works */
 		bd->misses++;
 		bd->device_reads++;
-		struct blockdev_range whole = {lba, count, out}; /* large: the caller's buffer is enough */
-		return bd->ops->read(bd->ctx, &whole, 1);
+		int rc = bd->ops->read(bd->ctx, lba, count, out);
+		if (rc == 0 && sequential)
+			read_ahead(bd, (lba + count) - (lba + count) % bd->line_blocks);
+		return rc;
 	}
 	while (count) {
 		uint64_t first = lba - lba % bd->line_blocks;
 		uint64_t offset = lba - first;
 		uint64_t n = bd->line_blocks - offset < count ? bd->line_blocks - offset : count;
-		struct blockdev_line *line = find_line(bd, first);
+		int rc;
+		struct blockdev_line *line = get_line(bd, first, sequential, &rc);
+		if (rc && !unreadable_block(rc))
+			return rc;
 		if (line) {
-			bd->hits++;
-		} else {
-			bd->misses++;
-			int rc = fill(bd, first, sequential);
-			if (rc && !unreadable_block(rc))
-				return rc;
-			line = rc ? NULL : find_line(bd, first);
-		}
-		if (line) {
-			line->last_use = ++bd->use_clock;
 			memcpy(out, line->data + offset * bd->block_size, n * bd->block_size);
 		} else {
-			/* an unreadable block in the line fails only the requests that include it */
-			struct blockdev_range piece = {lba, n, out};
+			/* no line to be had, or an unreadable block in it: this piece alone */
 			bd->device_reads++;
-			int rc = bd->ops->read(bd->ctx, &piece, 1);
+			rc = bd->ops->read(bd->ctx, lba, n, out);
 			if (rc)
 				return rc;
 		}
@@ -158,24 +202,25 @@ int blockdev_write(struct blockdev *bd, uint64_t lba, uint64_t count, const void
 {
 	if (lba > bd->blocks || count > bd->blocks - lba)
 		return -WBE_RANGE;
-	int rc = bd->ops->write(bd->ctx, lba, count, buf);
-	if (rc) {
-		/* the device may hold part of the data: drop what we cached of the range */
-		for (unsigned i = 0; i < BLOCKDEV_LINES; i++) {
-			struct blockdev_line *l = &bd->lines[i];
-			if (l->valid && l->first_lba < lba + count && lba < l->first_lba + bd->line_blocks)
-				l->valid = false;
-		}
-		return rc;
-	}
+	/* a read of these blocks still on its way would bring their old contents */
 	for (unsigned i = 0; i < BLOCKDEV_LINES; i++) {
 		struct blockdev_line *l = &bd->lines[i];
-		if (!l->valid || l->first_lba >= lba + count || lba >= l->first_lba + bd->line_blocks)
+		if (l->state == BLOCKDEV_LINE_FILLING && l->first_lba < lba + count && lba < l->first_lba + bd->line_blocks)
+			complete_fill(bd, l);
+	}
+	int rc = bd->ops->write(bd->ctx, lba, count, buf);
+	for (unsigned i = 0; i < BLOCKDEV_LINES; i++) {
+		struct blockdev_line *l = &bd->lines[i];
+		if (l->state != BLOCKDEV_LINE_VALID || l->first_lba >= lba + count || lba >= l->first_lba + bd->line_blocks)
 			continue;
+		if (rc) {
+			l->state = BLOCKDEV_LINE_EMPTY; /* the device may hold part of the data */
+			continue;
+		}
 		uint64_t from = lba > l->first_lba ? lba : l->first_lba;
 		uint64_t to = lba + count < l->first_lba + bd->line_blocks ? lba + count : l->first_lba + bd->line_blocks;
 		memcpy(l->data + (from - l->first_lba) * bd->block_size,
 		       (const uint8_t *)buf + (from - lba) * bd->block_size, (to - from) * bd->block_size);
 	}
-	return 0;
+	return rc;
 }

@@ -32,6 +32,27 @@ struct san_drive *san_find(struct system *sys, unsigned number)
 	return NULL;
 }
 
+/*
+ * A finished command the device did not execute is sent again, up to TRANSIENT_RETRIES times:
+ * UNIT ATTENTION (a new session after a reconnection reports "power on or reset"), NOT READY,
+ * BUSY. True when it was.
+ */
+static bool resend_if_not_executed(struct san_drive *d, struct iscsi_task *t, unsigned *retries)
+{
+	if ((t->rc != -WBE_SCSI_UNIT_ATTENTION && t->rc != -WBE_SCSI_NOT_READY && t->rc != -WBE_SCSI_BUSY) ||
+	    *retries >= TRANSIENT_RETRIES)
+		return false;
+	++*retries;
+	iscsi_submit(&d->session, t);
+	return true;
+}
+
+/* A finished command's result: a read that got less than it asked for fails. */
+static int task_result(const struct iscsi_task *t)
+{
+	return t->rc == 0 && t->residual ? -WBE_SCSI_DATA_MALFORMED : t->rc;
+}
+
 /* Runs one command to completion. */
 static int run_task(struct system *sys, struct san_drive *d, struct iscsi_task *t)
 {
@@ -208,14 +229,66 @@ static int identify(struct system *sys, struct san_drive *d)
 	return 0;
 }
 
-static int run_ranges(struct system *sys, struct san_drive *d, bool write, const struct blockdev_range *ranges,
-		      unsigned n, unsigned depth);
-
-/* the cache's read-ahead lines all in flight at once */
-static int cache_read(void *ctx, const struct blockdev_range *ranges, unsigned n)
+static int cache_read(void *ctx, uint64_t lba, uint64_t count, uint8_t *buf)
 {
 	struct san_drive *d = ctx;
-	return run_ranges(d->sys, d, false, ranges, n, 0);
+	return san_rw(d->sys, d, false, lba, count, buf, 0);
+}
+
+/* A cache line's background read: one command (a line is at most SAN_CHUNK). */
+struct line_fill {
+	struct iscsi_task task;
+	unsigned retries;
+};
+_Static_assert(BLOCKDEV_LINE_BYTES <= SAN_CHUNK, "one command per cache line");
+
+static int cache_start(void *ctx, struct blockdev_io *io)
+{
+	struct san_drive *d = ctx;
+	struct line_fill *f = wb_zalloc(sizeof(*f));
+	if (!f)
+		return -WBE_NOMEM;
+	scsi_cdb_read(f->task.cdb, io->lba, (uint32_t)io->count);
+	f->task.read = true;
+	f->task.buffer = io->buf;
+	f->task.length = (uint32_t)(io->count * d->block_size);
+	io->device = f;
+	iscsi_submit(&d->session, &f->task);
+	return 0;
+}
+
+static bool cache_finished(void *ctx, struct blockdev_io *io)
+{
+	struct san_drive *d = ctx;
+	struct line_fill *f = io->device;
+	return f->task.done && !resend_if_not_executed(d, &f->task, &f->retries);
+}
+
+static int cache_finish(void *ctx, struct blockdev_io *io, bool abandon)
+{
+	struct san_drive *d = ctx;
+	struct line_fill *f = io->device;
+	int rc = -WBE_CANCELED;
+	while (!abandon) {
+		rc = loop_run_until(&d->sys->loop, iscsi_task_done, &f->task, COMMAND_WAIT_NS);
+		if (rc)
+			break;
+		if (!resend_if_not_executed(d, &f->task, &f->retries)) {
+			rc = task_result(&f->task);
+			break;
+		}
+	}
+	if (!f->task.done)
+		iscsi_cancel(&d->session, &f->task);
+	wb_free(f);
+	io->device = NULL;
+	return rc;
+}
+
+static void cache_poll(void *ctx)
+{
+	struct san_drive *d = ctx;
+	loop_poll(&d->sys->loop);
 }
 
 static int cache_write(void *ctx, uint64_t lba, uint64_t count, const uint8_t *buf)
@@ -225,7 +298,14 @@ static int cache_write(void *ctx, uint64_t lba, uint64_t count, const uint8_t *b
 	return san_rw(d->sys, d, true, lba, count, (uint8_t *)(uintptr_t)buf, 0);
 }
 
-static const struct blockdev_ops san_cache_ops = {cache_read, cache_write};
+static const struct blockdev_ops san_cache_ops = {
+	.read = cache_read,
+	.write = cache_write,
+	.start = cache_start,
+	.finished = cache_finished,
+	.finish = cache_finish,
+	.poll = cache_poll,
+};
 
 /* ---- the drive as the firmware's disk ---- */
 
@@ -494,18 +574,11 @@ int san_run(struct system *sys, struct san_drive *d, bool write, san_next_fn nex
 				continue;
 			}
 			if (t) {
-				rc = t->rc;
-				/* UNIT ATTENTION (a new session after a reconnection reports "power on or
-				 * reset"), NOT READY and BUSY mean the command was not executed: resend it */
-				if ((rc == -WBE_SCSI_UNIT_ATTENTION || rc == -WBE_SCSI_NOT_READY || rc == -WBE_SCSI_BUSY) &&
-				    retries[i]++ < TRANSIENT_RETRIES) {
-					iscsi_submit(&d->session, t);
-					rc = 0;
+				if (resend_if_not_executed(d, t, &retries[i])) {
 					busy = true;
 					continue;
 				}
-				if (rc == 0 && t->residual)
-					rc = -WBE_SCSI_DATA_MALFORMED; /* the target sent less than a whole read */
+				rc = task_result(t);
 				inflight[i] = NULL;
 			}
 			if (rc || !more)
@@ -545,39 +618,24 @@ int san_run(struct system *sys, struct san_drive *d, bool write, san_next_fn nex
 	return rc;
 }
 
-/* The requests of san_rw() and of the cache: each range cut in SAN_CHUNK pieces, in order. */
-struct range_walk {
-	const struct blockdev_range *ranges;
-	unsigned n, at;   /* @at: the range being cut */
-	uint64_t done;    /* blocks of it already requested */
-	uint64_t per_cmd; /* blocks per command */
+/* san_rw's requests: the range in SAN_CHUNK pieces, in order */
+struct sequential {
+	uint64_t lba, count, next, per_cmd;
 	uint32_t block_size;
+	uint8_t *buf;
 };
 
-static bool next_piece(void *ctx, struct san_request *req)
+static bool next_sequential(void *ctx, struct san_request *req)
 {
-	struct range_walk *w = ctx;
-	while (w->at < w->n && w->done >= w->ranges[w->at].count) {
-		w->at++;
-		w->done = 0;
-	}
-	if (w->at == w->n)
+	struct sequential *seq = ctx;
+	if (seq->next >= seq->count)
 		return false;
-	const struct blockdev_range *r = &w->ranges[w->at];
-	uint64_t n = r->count - w->done < w->per_cmd ? r->count - w->done : w->per_cmd;
-	req->lba = r->lba + w->done;
+	uint64_t n = seq->count - seq->next < seq->per_cmd ? seq->count - seq->next : seq->per_cmd;
+	req->lba = seq->lba + seq->next;
 	req->count = (uint32_t)n;
-	req->buf = r->buf + w->done * w->block_size;
-	w->done += n;
+	req->buf = seq->buf + seq->next * seq->block_size;
+	seq->next += n;
 	return true;
-}
-
-static int run_ranges(struct system *sys, struct san_drive *d, bool write, const struct blockdev_range *ranges,
-		      unsigned n, unsigned depth)
-{
-	struct range_walk w = {.ranges = ranges, .n = n, .block_size = d->block_size,
-			       .per_cmd = SAN_CHUNK / d->block_size ? SAN_CHUNK / d->block_size : 1};
-	return san_run(sys, d, write, next_piece, &w, depth);
 }
 
 int san_rw(struct system *sys, struct san_drive *d, bool write, uint64_t lba, uint64_t count, uint8_t *buf,
@@ -585,6 +643,7 @@ int san_rw(struct system *sys, struct san_drive *d, bool write, uint64_t lba, ui
 {
 	if (lba > d->blocks || count > d->blocks - lba)
 		return -WBE_RANGE;
-	struct blockdev_range whole = {lba, count, buf};
-	return run_ranges(sys, d, write, &whole, 1, depth);
+	struct sequential seq = {.lba = lba, .count = count, .block_size = d->block_size, .buf = buf,
+				 .per_cmd = SAN_CHUNK / d->block_size ? SAN_CHUNK / d->block_size : 1};
+	return san_run(sys, d, write, next_sequential, &seq, depth);
 }

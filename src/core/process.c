@@ -107,10 +107,15 @@ static void fire_timers(struct loop *loop)
 
 #define IDLE_MAX_NS 1000000ULL /* sleep at most 1 ms: a bound, not a schedule */
 
-void loop_step(struct loop *loop)
+void loop_poll(struct loop *loop)
 {
 	run_processes(loop);
 	fire_timers(loop);
+}
+
+void loop_step(struct loop *loop)
+{
+	loop_poll(loop);
 	if (loop->idle) {
 		uint64_t max = IDLE_MAX_NS;
 		if (!list_empty(&loop->timers)) {

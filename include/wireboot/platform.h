@@ -131,7 +131,7 @@ struct platform {
 	 * there the loop must never halt the CPU (no interrupts would wake it under U-Boot).
 	 */
 	void (*idle)(const struct platform *p, uint64_t max_ns);
-	/** Reboot or power off the machine; returns only on failure. */
+	/** Reboot or power off the machine; returns only on failure. NULL: the platform cannot. */
 	int (*reset)(const struct platform *p, enum platform_reset kind);
 	/**
 	 * Register the machine's devices (network interfaces) with the initialised system.

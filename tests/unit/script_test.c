@@ -475,6 +475,10 @@ TEST(script_other_commands)
 			   "docs/errors.md#wbe_notsup\n");
 	CHECK_INT(run(&f, "poweroff now"), -WBE_CMD_USAGE);
 	CHECK_INT(f.tp.reset_calls, 1);
+	/* a platform without the operation at all (found by fuzz/script_fuzz: it crashed) */
+	f.tp.platform.reset = NULL;
+	CHECK_INT(run(&f, "poweroff"), -WBE_NOTSUP);
+	CHECK(strstr(out(&f), "poweroff: the test platform cannot do this\n") != NULL);
 
 	CHECK_INT(run(&f, "selftest"), 0);
 	const char *first = "selftest: sha256 ok\nselftest: aes-gcm (portable constant-time) ok\n";

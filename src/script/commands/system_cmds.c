@@ -14,8 +14,8 @@ static int reset_exec(struct system *sys, const struct command *cmd, enum platfo
 	int rc = options_parse(sys, cmd, NULL, 0, argc, argv, 0, 0, &opts);
 	if (rc || opts.help)
 		return rc;
-	rc = sys->platform->reset(sys->platform, kind);
 	/* reset() returns only on failure */
+	rc = sys->platform->reset ? sys->platform->reset(sys->platform, kind) : -WBE_NOTSUP;
 	console_printf(&sys->console, "%s: the %s platform cannot do this\n", cmd->name, sys->platform->name);
 	return rc;
 }

@@ -262,19 +262,21 @@ struct conn_cfg {
 	uint16_t wnd;   /* window in the SYN-ACK */
 	unsigned rx_frames; /* 0: default */
 	size_t mtu;         /* the interface's MTU, 0: default (1500) */
+	unsigned rx_window_max_frames; /* 0: none (the window may grow to the buffer) */
 };
 
-static const struct conn_cfg default_cfg = {1460, 7, true, true, 65535, 0, 0};
+static const struct conn_cfg default_cfg = {1460, 7, true, true, 65535, 0, 0, 0};
 
 /* Connects and returns after the SYN (not yet answered). */
-static bool tcpt_connect(struct tcpt *t, unsigned rx_frames, size_t mtu, struct seg *syn)
+static bool tcpt_connect_max(struct tcpt *t, unsigned rx_frames, size_t mtu, unsigned max_frames, struct seg *syn)
 {
 	memset(t, 0, sizeof(*t));
 	if (nf_init(&t->f, 1) != 0)
 		return false;
-	if (rx_frames || mtu) {
+	if (rx_frames || mtu || max_frames) {
 		netdev_unregister(&t->f.devs[0].dev);
 		t->f.devs[0].dev.rx_buffer_frames = rx_frames;
+		t->f.devs[0].dev.rx_window_max_frames = max_frames;
 		t->f.devs[0].dev.mtu = mtu;
 		if (netdev_register(&t->f.net, &t->f.devs[0].dev) || netdev_open(&t->f.devs[0].dev))
 			return false;
@@ -291,11 +293,16 @@ static bool tcpt_connect(struct tcpt *t, unsigned rx_frames, size_t mtu, struct 
 	return true;
 }
 
+static bool tcpt_connect(struct tcpt *t, unsigned rx_frames, size_t mtu, struct seg *syn)
+{
+	return tcpt_connect_max(t, rx_frames, mtu, 0, syn);
+}
+
 /* Connects and completes the handshake per @cfg; @ack receives our ACK of the SYN-ACK. */
 static bool tcpt_open(struct tcpt *t, const struct conn_cfg *cfg, struct seg *ack)
 {
 	struct seg syn;
-	if (!tcpt_connect(t, cfg->rx_frames, cfg->mtu, &syn))
+	if (!tcpt_connect_max(t, cfg->rx_frames, cfg->mtu, cfg->rx_window_max_frames, &syn))
 		return false;
 	struct peer_opts o = {.mss = cfg->mss, .ws = cfg->ws, .sack_perm = cfg->sack, .ts = cfg->ts};
 	t->ts = cfg->ts;
@@ -416,16 +423,16 @@ TEST(tcp_handshake_establishes)
 		size_t hlen;
 		uint32_t send_mss; /* segment size we use */
 	} cases[] = {
-		{{1460, 7, true, true, 65535, 0, 0}, 32 * 1448 >> 7, 32, 1448},
-		{{1460, 2, true, true, 65535, 0, 0}, 32 * 1448 >> 7, 32, 1448},
-		{{1460, 7, true, true, 65535, 4, 0}, 4 * 1448 >> 7, 32, 1448},
-		{{536, 7, false, true, 65535, 0, 0}, 32 * 524 >> 7, 32, 524},
-		{{1460, -1, true, true, 65535, 0, 0}, 32 * 1448, 32, 1448}, /* no scaling: ours is off too */
-		{{1460, -1, false, false, 65535, 0, 0}, 32 * 1460, 20, 1460},
-		{{0, 7, false, false, 65535, 0, 0}, 32 * 536 >> 7, 20, 536}, /* no MSS: 536 */
-		{{9000, 7, true, true, 65535, 0, 0}, 32 * 1448 >> 7, 32, 1448}, /* capped by our MTU */
+		{{1460, 7, true, true, 65535, 0, 0, 0}, 32 * 1448 >> 7, 32, 1448},
+		{{1460, 2, true, true, 65535, 0, 0, 0}, 32 * 1448 >> 7, 32, 1448},
+		{{1460, 7, true, true, 65535, 4, 0, 0}, 4 * 1448 >> 7, 32, 1448},
+		{{536, 7, false, true, 65535, 0, 0, 0}, 32 * 524 >> 7, 32, 524},
+		{{1460, -1, true, true, 65535, 0, 0, 0}, 32 * 1448, 32, 1448}, /* no scaling: ours is off too */
+		{{1460, -1, false, false, 65535, 0, 0, 0}, 32 * 1460, 20, 1460},
+		{{0, 7, false, false, 65535, 0, 0, 0}, 32 * 536 >> 7, 20, 536}, /* no MSS: 536 */
+		{{9000, 7, true, true, 65535, 0, 0, 0}, 32 * 1448 >> 7, 32, 1448}, /* capped by our MTU */
 		/* a VLAN device on a firmware NIC (MTU 1496): its MTU caps the peer's MSS too */
-		{{1460, 7, true, true, 65535, 0, 1496}, 32 * 1444 >> 7, 32, 1444},
+		{{1460, 7, true, true, 65535, 0, 1496, 0}, 32 * 1444 >> 7, 32, 1444},
 	};
 	for (size_t i = 0; i < COUNT(cases); i++) {
 		struct tcpt t;
@@ -834,7 +841,7 @@ TEST(tcp_write_respects_mss_window_and_cwnd)
 	{
 		struct tcpt t;
 		struct seg s;
-		struct conn_cfg cfg = {1460, 2, true, true, 65535, 0, 0};
+		struct conn_cfg cfg = {1460, 2, true, true, 65535, 0, 0, 0};
 		REQUIRE(tcpt_open(&t, &cfg, &s));
 		t.peer_wnd = 724;
 		peer_ack_now(&t, t.iss + 1);
@@ -856,7 +863,7 @@ TEST(tcp_write_respects_mss_window_and_cwnd)
 	{
 		struct tcpt t;
 		struct seg s;
-		struct conn_cfg cfg = {536, -1, false, false, 2000, 0, 0};
+		struct conn_cfg cfg = {536, -1, false, false, 2000, 0, 0, 0};
 		REQUIRE(tcpt_open(&t, &cfg, &s));
 		static uint8_t buf[5000];
 		fill_pattern(buf, 0, sizeof(buf));
@@ -1533,6 +1540,40 @@ TEST(tcp_receive_window_doubles_until_a_gap_then_grows_linearly)
 	uint32_t w3 = stream_segments(&t, 32, seg);
 	CHECK(w3 >= 17 * seg - 127 && w3 <= 18 * seg + 127);
 	tcpt_fini(&t);
+}
+
+/* Full segments without a loop step in between: which one made the first ACK go out. */
+static unsigned segments_until_ack(unsigned rx_frames, unsigned max_frames)
+{
+	struct tcpt t;
+	struct seg s;
+	struct conn_cfg cfg = default_cfg;
+	cfg.rx_frames = rx_frames;
+	cfg.rx_window_max_frames = max_frames;
+	if (!tcpt_open(&t, &cfg, &s))
+		return 0;
+	static uint8_t data[1448];
+	unsigned n = 0;
+	for (unsigned i = 1; i <= 64 && !n; i++) {
+		peer_data(&t, data, sizeof(data));
+		if (nf_count(&t.f, 0)) {
+			n = i;
+			CHECK(NEXT_SEG(&t, &s) && s.ack == t.snd);
+		}
+	}
+	tcpt_fini(&t);
+	return n;
+}
+
+TEST(tcp_stretch_acks_follow_the_window)
+{
+	/* every third of the window's segments (RFC 5681 §4.2 stretched: each ACK is a slow
+	 * firmware transmit), at least every second, at most every 16th */
+	CHECK_INT(segments_until_ack(24, 24), 8); /* U-Boot's fixed window */
+	CHECK_INT(segments_until_ack(3, 3), 2);
+	CHECK_INT(segments_until_ack(96, 96), 16);
+	/* a window that grows with the data: 24 + 11 segments when the 11th arrives */
+	CHECK_INT(segments_until_ack(24, 0), 11);
 }
 
 TEST(tcp_window_closes_and_reopens)

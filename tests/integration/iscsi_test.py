@@ -185,6 +185,21 @@ def case_target_restart(lab):
     expect(m and int(m.group(1)) >= 1, "the session reconnected", out)
 
 
+def case_target_restart_cached(lab):
+    """The same through the read cache: its background read-ahead commands, in flight when the
+    target dies, are sent again on the new session and the data is still right."""
+    t, port, digest = setup(lab, size_mib=256)
+    p, out = read_then_kill_target(t, "sanhook iscsi:127.0.0.1::%d:1:%s; sanhash --cached" % (port, IQN))
+    time.sleep(1.0)
+    t.start()
+    t.target(1, IQN, [(1, os.path.join(lab.dir, "lun1.img"), None)])
+    rest, _ = p.communicate(timeout=600)
+    out += rest
+    hash_ok(p.returncode, out, digest, "4 KiB reads through the cache across a target restart")
+    m = re.search(r"\((\d+) reconnects\)", out)
+    expect(m and int(m.group(1)) >= 1, "the session reconnected", out)
+
+
 def case_no_retries(lab):
     """san-retries 0: a lost connection fails the read at once, with a searchable error code."""
     t, port, digest = setup(lab, size_mib=256)
@@ -403,7 +418,8 @@ def case_istgt_mutual(lab):
 
 CASES = [("abort-task", case_abort_task), ("abort-unanswered", case_abort_unanswered), ("window-and-random", case_window_and_random), ("no-retries", case_no_retries), ("istgt-mutual", case_istgt_mutual), ("lossy-switch", case_lossy_switch), ("keepalive", case_keepalive), ("multipath-failover", case_multipath_failover), ("digests", case_digests), ("write-roundtrip", case_write_roundtrip), ("huge-sparse-lun", case_huge_sparse_lun), ("no-auth", case_no_auth), ("one-way-chap", case_one_way_chap), ("mutual-chap", case_mutual_chap),
          ("auth-failures", case_auth_failures), ("mutual-required", case_mutual_required),
-         ("multi-lun-4k", case_multi_lun_4k), ("target-restart", case_target_restart), ("own-stack", case_own_stack)]
+         ("multi-lun-4k", case_multi_lun_4k), ("target-restart", case_target_restart),
+         ("target-restart-cached", case_target_restart_cached), ("own-stack", case_own_stack)]
 
 
 def main():

@@ -45,8 +45,9 @@ struct blockdev_ops {
 
 enum blockdev_line_state {
 	BLOCKDEV_LINE_EMPTY,
-	BLOCKDEV_LINE_FILLING, /* @io is with the device */
+	BLOCKDEV_LINE_FILLING,    /* @io is with the device */
 	BLOCKDEV_LINE_VALID,
+	BLOCKDEV_LINE_UNREADABLE, /* holds a block the device could not read: read around it */
 };
 
 struct blockdev_line {
@@ -67,6 +68,7 @@ struct blockdev {
 	uint64_t use_clock;
 	uint64_t next_sequential_lba; /* where the previous read ended */
 	uint64_t hits, misses, device_reads;
+	bool busy; /* inside blockdev_read() */
 };
 
 /**

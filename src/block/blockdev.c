@@ -86,16 +86,27 @@ static int start_fill(struct blockdev *bd, struct blockdev_line *line, uint64_t 
 	return rc;
 }
 
-/* Waits for @line's fill: 0 (the line is valid) or its rc (the line is empty again). */
+/* Whether a smaller read could still succeed: the device said some block in the range is
+ * unreadable (not that it is gone, which repeating would only make slower to report). */
+static bool unreadable_block(int rc)
+{
+	return rc == -WBE_SCSI_MEDIUM;
+}
+
+/*
+ * Waits for @line's fill: 0 (the line is valid) or its rc. A line with an unreadable block
+ * stays known as such, so that neither read-ahead nor readers ask for all of it again;
+ * after any other failure it is empty.
+ */
 static int complete_fill(struct blockdev *bd, struct blockdev_line *line)
 {
 	int rc = bd->ops->finish(bd->ctx, &line->io, false);
-	line->state = rc ? BLOCKDEV_LINE_EMPTY : BLOCKDEV_LINE_VALID;
+	line->state = rc == 0 ? BLOCKDEV_LINE_VALID : unreadable_block(rc) ? BLOCKDEV_LINE_UNREADABLE : BLOCKDEV_LINE_EMPTY;
 	return rc;
 }
 
 /* Takes in the fills that are complete, so their lines can be used or reused. A failed
- * read-ahead only leaves its line empty: a reader that needs it reads again and sees why. */
+ * read-ahead costs nothing more: a reader that needs the line reads again and sees why. */
 static void collect_finished(struct blockdev *bd)
 {
 	for (unsigned i = 0; i < BLOCKDEV_LINES; i++) {
@@ -105,14 +116,31 @@ static void collect_finished(struct blockdev *bd)
 	}
 }
 
-/* Keeps the BLOCKDEV_READAHEAD_LINES lines from @first_lba on cached or being read. */
+static unsigned lines_filling(const struct blockdev *bd)
+{
+	unsigned n = 0;
+	for (unsigned i = 0; i < BLOCKDEV_LINES; i++)
+		n += bd->lines[i].state == BLOCKDEV_LINE_FILLING;
+	return n;
+}
+
+/*
+ * Keeps the BLOCKDEV_READAHEAD_LINES lines from @first_lba on cached or being read. Fills
+ * still running from a sequence the reader left count against the same budget (one line
+ * more than the read-ahead: the one being waited for), so a reader that jumps about cannot
+ * fill the device's queue with reads nobody wants.
+ */
 static void read_ahead(struct blockdev *bd, uint64_t first_lba)
 {
 	uint64_t end = first_lba + (uint64_t)BLOCKDEV_READAHEAD_LINES * bd->line_blocks;
 	bool started = false;
+	unsigned filling = lines_filling(bd);
 	for (uint64_t lba = first_lba; lba < end && lba < bd->blocks; lba += bd->line_blocks) {
 		if (find_line(bd, lba))
 			continue;
+		if (filling >= BLOCKDEV_READAHEAD_LINES + 1)
+			break;
+		filling++;
 		struct blockdev_line *line = victim(bd, first_lba >= bd->line_blocks ? first_lba - bd->line_blocks : 0, end);
 		if (!line || start_fill(bd, line, lba) != 0)
 			break;
@@ -122,21 +150,19 @@ static void read_ahead(struct blockdev *bd, uint64_t first_lba)
 		bd->ops->poll(bd->ctx); /* send the commands now, not at the next wait */
 }
 
-/* Whether a smaller read could still succeed: the device said some block in the range is
- * unreadable (not that it is gone, which repeating would only make slower to report). */
-static bool unreadable_block(int rc)
-{
-	return rc == -WBE_SCSI_MEDIUM;
-}
-
 /* The line with the blocks from @first_lba, read now if it is neither cached nor on its way
  * (read-ahead of the lines after it started first when @sequential). NULL with *@rc = 0
- * when no line could be had (the caller then reads directly), or with the fill's rc. */
+ * when no line could be had (the caller then reads directly), or with the fill's rc
+ * (-WBE_SCSI_MEDIUM also for a line already known to hold an unreadable block). */
 static struct blockdev_line *get_line(struct blockdev *bd, uint64_t first_lba, bool sequential, int *rc)
 {
 	*rc = 0;
 	struct blockdev_line *line = find_line(bd, first_lba);
-	if (line) {
+	if (line && line->state == BLOCKDEV_LINE_UNREADABLE) {
+		line->last_use = ++bd->use_clock;
+		*rc = -WBE_SCSI_MEDIUM;
+		line = NULL;
+	} else if (line) {
 		bd->hits++;
 	} else {
 		bd->misses++;
@@ -146,6 +172,8 @@ static struct blockdev_line *get_line(struct blockdev *bd, uint64_t first_lba, b
 	}
 	if (sequential)
 		read_ahead(bd, first_lba + bd->line_blocks);
+	if (*rc)
+		return NULL;
 	if (line && line->state == BLOCKDEV_LINE_FILLING) {
 		*rc = complete_fill(bd, line);
 		if (*rc)
@@ -156,16 +184,16 @@ static struct blockdev_line *get_line(struct blockdev *bd, uint64_t first_lba, b
 	return line;
 }
 
-int blockdev_read(struct blockdev *bd, uint64_t lba, uint64_t count, void *buf)
+static int read_cached(struct blockdev *bd, uint64_t lba, uint64_t count, uint8_t *out)
 {
-	if (lba > bd->blocks || count > bd->blocks - lba)
-		return -WBE_RANGE;
+	/* read-ahead follows a reader whose request continues the previous one */
 	bool sequential = lba == bd->next_sequential_lba && lba != 0;
 	bd->next_sequential_lba = lba + count;
-	uint8_t *out = buf;
 	collect_finished(bd);
-	if (count >= bd->line_blocks) {
-		/* large: the caller's buffer is enough; what follows streams in while it works */
+	uint64_t first = lba - lba % bd->line_blocks;
+	if (count >= bd->line_blocks && !find_line(bd, first)) {
+		/* large, and nothing of it on its way: the caller's buffer is enough; what follows
+		 * streams in while the caller works, and its next request takes it from the lines */
 		bd->misses++;
 		bd->device_reads++;
 		int rc = bd->ops->read(bd->ctx, lba, count, out);
@@ -174,7 +202,7 @@ int blockdev_read(struct blockdev *bd, uint64_t lba, uint64_t count, void *buf)
 		return rc;
 	}
 	while (count) {
-		uint64_t first = lba - lba % bd->line_blocks;
+		first = lba - lba % bd->line_blocks;
 		uint64_t offset = lba - first;
 		uint64_t n = bd->line_blocks - offset < count ? bd->line_blocks - offset : count;
 		int rc;
@@ -193,9 +221,23 @@ int blockdev_read(struct blockdev *bd, uint64_t lba, uint64_t count, void *buf)
 		out += n * bd->block_size;
 		lba += n;
 		count -= n;
-		sequential = true; /* the rest of this request continues where we are */
 	}
 	return 0;
+}
+
+int blockdev_read(struct blockdev *bd, uint64_t lba, uint64_t count, void *buf)
+{
+	if (lba > bd->blocks || count > bd->blocks - lba)
+		return -WBE_RANGE;
+	if (bd->busy) {
+		/* called again from inside a wait of ours: leave the lines to the outer call */
+		bd->device_reads++;
+		return bd->ops->read(bd->ctx, lba, count, buf);
+	}
+	bd->busy = true;
+	int rc = read_cached(bd, lba, count, buf);
+	bd->busy = false;
+	return rc;
 }
 
 int blockdev_write(struct blockdev *bd, uint64_t lba, uint64_t count, const void *buf)
@@ -211,8 +253,14 @@ int blockdev_write(struct blockdev *bd, uint64_t lba, uint64_t count, const void
 	int rc = bd->ops->write(bd->ctx, lba, count, buf);
 	for (unsigned i = 0; i < BLOCKDEV_LINES; i++) {
 		struct blockdev_line *l = &bd->lines[i];
-		if (l->state != BLOCKDEV_LINE_VALID || l->first_lba >= lba + count || lba >= l->first_lba + bd->line_blocks)
+		bool cached = l->state == BLOCKDEV_LINE_VALID || l->state == BLOCKDEV_LINE_UNREADABLE;
+		if (!cached || l->first_lba >= lba + count || lba >= l->first_lba + bd->line_blocks)
 			continue;
+		if (l->state == BLOCKDEV_LINE_UNREADABLE) {
+			if (rc == 0)
+				l->state = BLOCKDEV_LINE_EMPTY; /* a written block may read again (remapped) */
+			continue;
+		}
 		if (rc) {
 			l->state = BLOCKDEV_LINE_EMPTY; /* the device may hold part of the data */
 			continue;

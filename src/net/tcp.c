@@ -780,7 +780,8 @@ static void update_window_cap(struct tcp_conn *c, bool in_order, size_t len)
 		return;
 	}
 	if (!c->window_saw_gap) {
-		c->window_cap = c->window_max - c->window_cap > len ? c->window_cap + (uint32_t)len : c->window_max;
+		if (c->window_cap < c->window_max)
+			c->window_cap = c->window_max - c->window_cap > len ? c->window_cap + (uint32_t)len : c->window_max;
 		return;
 	}
 	c->in_order_since_loss += (uint32_t)len;

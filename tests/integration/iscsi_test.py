@@ -284,11 +284,15 @@ def pattern(seed, nbytes):
 def case_write_roundtrip(lab):
     t, port, digest = setup(lab, incoming=FWD, outgoing=REV)
     lba, count, seed = 1000, 3000, 0x1234567  # 1.5 MB: immediate, unsolicited and R2T data
-    rc, out = lab.wireboot([], creds(rev=REV) + "sanhook iscsi:127.0.0.1::%d:1:%s; sanwrite --lba %d --count %d "
-                           "--seed %d; sanhash --lba %d --count %d" % (port, IQN, lba, count, seed, lba, count))
+    # the cached read first: the write must update (or drop) the lines it brought in
+    rc, out = lab.wireboot([], creds(rev=REV) + "sanhook iscsi:127.0.0.1::%d:1:%s; sanhash --cached --lba %d --count %d; "
+                           "sanwrite --lba %d --count %d --seed %d; sanhash --lba %d --count %d; "
+                           "sanhash --cached --lba %d --count %d"
+                           % (port, IQN, lba, count, lba, count, seed, lba, count, lba, count))
     expect(rc == 0 and "sanwrite: %d bytes" % (count * 512) in out, "write succeeds", out)
     data = pattern(seed, count * 512)
-    expect("sha256 " + hashlib.sha256(data).hexdigest() in out, "reading back gives what was written", out)
+    expect(out.count("sha256 " + hashlib.sha256(data).hexdigest()) == 2,
+           "reading back gives what was written, directly and through the read cache", out)
     with open(os.path.join(lab.dir, "lun1.img"), "rb") as f:
         f.seek(lba * 512)
         expect(f.read(count * 512) == data, "the target's backing file holds the pattern", "")

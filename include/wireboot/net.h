@@ -76,7 +76,7 @@ struct tcp_state {
 	struct process process; /* flushes delayed ACKs and pending output once per loop step */
 	uint16_t next_port;
 	uint64_t segments_in, segments_out, retransmits, timeouts, fast_retransmits, ooo_segments,
-		dup_segments, bad_segments, resets_sent;
+		dup_segments, bad_segments, resets_sent, dropped_overrun;
 };
 
 struct net {

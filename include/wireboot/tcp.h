@@ -22,7 +22,8 @@ struct stream;
 
 struct tcp_stats {
 	uint64_t segments_in, segments_out, retransmits, timeouts, fast_retransmits, ooo_segments,
-		dup_segments, bad_segments, resets_sent;
+		dup_segments, bad_segments, resets_sent,
+		dropped_overrun; /* in-window data dropped: the queues were past what we ever hold */
 };
 
 /**

@@ -34,7 +34,15 @@
 #define TCP_ACK 0x10
 
 #define SND_BUF_SIZE (256 * 1024)
-#define RCV_BUF_SIZE (4 * 1024 * 1024) /* bytes queued (in order + out of order) at most */
+#define RCV_BUF_SIZE (4 * 1024 * 1024) /* bytes queued (in order + out of order), as announced */
+/* Keeping a promised window edge while the scaled window field rounds (RFC 7323 appendix F)
+ * lets a peer creep past RCV_BUF_SIZE by up to a scale unit per ACK; beyond this much more,
+ * data is dropped, so no peer can make us hold more than that. */
+#define RCV_OVERRUN_MAX (64 * 1024)
+/* An in-order segment this short is copied into a shared buffer of COALESCE_BUF bytes: a
+ * peer sending tiny segments would otherwise cost a frame buffer per byte or two. */
+#define COALESCE_MAX 512
+#define COALESCE_BUF 4096
 #define RCV_WSCALE 7                    /* RFC 7323 §2.3: windows up to 8 MiB */
 #define OOO_MAX_SEGMENTS 1024
 #define MAX_SACKED 16                   /* scoreboard ranges we remember of the peer's SACKs */
@@ -798,6 +806,35 @@ static unsigned ack_every(const struct tcp_conn *c)
 	return third < 2 ? 2 : third > ACK_EVERY_SEGMENTS_MAX ? ACK_EVERY_SEGMENTS_MAX : (unsigned)third;
 }
 
+/* Whether @len more bytes would take the queues past what we ever hold (RCV_OVERRUN_MAX). */
+static bool receive_overrun(const struct tcp_conn *c, size_t len)
+{
+	return c->rcv_queued + c->ooo_bytes + len > RCV_BUF_SIZE + RCV_OVERRUN_MAX;
+}
+
+/*
+ * Queues an in-order segment (takes @iob). A short one is copied onto the end of the last
+ * queued buffer, or into a new buffer of COALESCE_BUF bytes that the next short ones fill.
+ */
+static void queue_in_order(struct tcp_conn *c, struct iobuf *iob)
+{
+	size_t len = iobuf_len(iob);
+	if (len <= COALESCE_MAX) {
+		struct iobuf *tail = list_empty(&c->rcv_queue) ? NULL : list_entry(c->rcv_queue.prev, struct iobuf, link);
+		if (!tail || iobuf_tailroom(tail) < len) {
+			tail = iobuf_alloc(COALESCE_BUF);
+			if (tail)
+				list_add_tail(&c->rcv_queue, &tail->link);
+		}
+		if (tail) {
+			memcpy(iobuf_put(tail, len), iob->data, len);
+			iobuf_free(iob);
+			return;
+		}
+	}
+	list_add_tail(&c->rcv_queue, &iob->link);
+}
+
 static void deliver_in_order(struct tcp_conn *c)
 {
 	/* pull out-of-order segments that now continue the stream */
@@ -1037,10 +1074,14 @@ static void segment_arrives(struct tcp_conn *c, struct iobuf *iob, const uint8_t
 		}
 		if (len == 0) {
 			iobuf_free(iob);
+		} else if (receive_overrun(c, len)) {
+			c->net->tcp.dropped_overrun++;
+			iobuf_free(iob);
+			c->ack_now = true; /* our unchanged position: the peer sends again later */
 		} else if (seq == c->rcv_nxt) {
 			c->rcv_nxt += (uint32_t)len;
 			c->rcv_queued += len;
-			list_add_tail(&c->rcv_queue, &iob->link);
+			queue_in_order(c, iob);
 			bool had_gap = !list_empty(&c->ooo_queue);
 			deliver_in_order(c);
 			update_window_cap(c, true, len);
@@ -1371,4 +1412,5 @@ void tcp_get_stats(struct net *net, struct tcp_stats *out)
 	out->dup_segments = net->tcp.dup_segments;
 	out->bad_segments = net->tcp.bad_segments;
 	out->resets_sent = net->tcp.resets_sent;
+	out->dropped_overrun = net->tcp.dropped_overrun;
 }

@@ -12,6 +12,7 @@
 #include "wireboot/net.h"
 #include "wireboot/netdev.h"
 #include "wireboot/stream.h"
+#include "wireboot/malloc.h"
 #include "wireboot/tcp.h"
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
@@ -571,15 +572,16 @@ TEST(tcp_in_order_data_and_acks)
 	CHECK_INT(nf_count(&t.f, 0), 0);
 	uint8_t buf[64];
 	size_t n;
+	/* short segments share one buffer (see COALESCE_MAX): the bytes come in one piece */
 	const uint8_t *p = stream_peek(t.s, &n);
 	REQUIRE(p);
-	CHECK_INT(n, 6);
-	CHECK_MEM(p, "hello ", 6);
+	CHECK_INT(n, 11);
+	CHECK_MEM(p, "hello world", 11);
 	stream_consume(t.s, 2);
 	p = stream_peek(t.s, &n);
 	REQUIRE(p);
-	CHECK_INT(n, 4);
-	CHECK_MEM(p, "llo ", 4);
+	CHECK_INT(n, 9);
+	CHECK_MEM(p, "llo world", 9);
 	stream_consume(t.s, 4);
 	CHECK_INT(read_all(t.s, buf, sizeof(buf)), 5);
 	CHECK_MEM(buf, "world", 5);
@@ -1574,6 +1576,71 @@ TEST(tcp_stretch_acks_follow_the_window)
 	CHECK_INT(segments_until_ack(96, 96), 16);
 	/* a window that grows with the data: 24 + 11 segments when the 11th arrives */
 	CHECK_INT(segments_until_ack(24, 0), 11);
+}
+
+TEST(tcp_tiny_segments_share_buffers_and_the_queue_is_bounded)
+{
+	struct tcpt t;
+	struct seg s;
+	REQUIRE(tcpt_open(&t, &default_cfg, &s));
+	/* 3000 one-byte segments nobody reads: they share frame buffers */
+	struct malloc_stats before, after;
+	malloc_get_stats(&before);
+	for (int i = 0; i < 3000; i++) {
+		uint8_t byte = pattern_byte((uint32_t)i);
+		peer_data(&t, &byte, 1);
+		if (i % 64 == 63)
+			nf_step(&t.f);
+		while (NEXT_SEG(&t, &s))
+			;
+	}
+	malloc_get_stats(&after);
+	CHECK(after.live_bytes - before.live_bytes < 32 * 1024);
+	static uint8_t got[4096];
+	CHECK_INT(read_all(t.s, got, sizeof(got)), 3000);
+	bool same = true;
+	for (int i = 0; i < 3000; i++)
+		same = same && got[i] == pattern_byte((uint32_t)i);
+	CHECK(same);
+	tcpt_fini(&t);
+}
+
+TEST(tcp_receive_queue_is_bounded_against_window_creep)
+{
+	struct tcpt t;
+	struct seg s;
+	REQUIRE(tcpt_open(&t, &default_cfg, &s));
+	uint32_t edge = s.ack + ((uint32_t)s.wnd << 7);
+	static uint8_t data[1001];
+	uint64_t sent = 0;
+	/* a peer that always leaves the last byte of the window unsent, nobody reading: each ACK
+	 * keeps the promise by rounding up to the scale unit (RFC 7323 appendix F), so without a
+	 * bound the window would never close */
+	for (int round = 0; round < 9000; round++) {
+		uint32_t room = edge - t.snd;
+		if ((int32_t)room < 2)
+			break;
+		uint32_t len = room - 1 < sizeof(data) ? room - 1 : (uint32_t)sizeof(data);
+		peer_send(&t, 0, t.snd, data, len, NULL);
+		nf_step(&t.f);
+		bool taken = false;
+		while (NEXT_SEG(&t, &s)) {
+			taken = taken || s.ack == t.snd + len;
+			uint32_t e = s.ack + ((uint32_t)s.wnd << 7);
+			if ((int32_t)(e - edge) > 0)
+				edge = e;
+		}
+		if (taken) {
+			t.snd += len;
+			sent += len;
+		}
+	}
+	CHECK(sent >= 4 * 1024 * 1024);
+	CHECK(sent <= 4 * 1024 * 1024 + 64 * 1024);
+	struct tcp_stats st;
+	tcp_get_stats(&t.f.net, &st);
+	CHECK(st.dropped_overrun > 0);
+	tcpt_fini(&t);
 }
 
 TEST(tcp_window_closes_and_reopens)

@@ -250,7 +250,19 @@ def case_chunked_nginx(lab):
     te = resp.getheader("Transfer-Encoding")
     body = resp.read()
     conn.close()
-    expect(te == "chunked" and hashlib.sha256(body).hexdigest() == web.digest, "nginx sends it chunked", str(te))
+    # (one CI run saw a chunked body with another hash, not reproduced in 60 runs since: say
+    # enough to tell what nginx sent if it happens again)
+    ok = te == "chunked" and hashlib.sha256(body).hexdigest() == web.digest
+    detail = ""
+    if not ok:
+        with open(os.path.join(lab.dir, "www/files/big.bin"), "rb") as f:
+            want = f.read()
+        differs = next((i for i in range(min(len(body), len(want))) if body[i] != want[i]), None)
+        with open(os.path.join(lab.dir, "nginx-error.log")) as f:
+            log = f.read()[-2000:]
+        detail = "status %d, Transfer-Encoding %s, %d bytes (file %d), first difference at %s; nginx error log:\n%s" % (
+            resp.status, te, len(body), len(want), differs, log)
+    expect(ok, "nginx sends it chunked", detail)
     rc, out = fetch(lab, web.url("/chunked/big.bin"))
     expect_file(rc, out, web.digest, FILE_SIZE)
 

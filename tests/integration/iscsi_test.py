@@ -172,32 +172,29 @@ def read_then_kill_target(t, script):
     return p, out
 
 
-def case_target_restart(lab):
+def read_across_restart(lab, sanhash_args, what):
+    """A 256 MiB read by `sanhash @sanhash_args` while tgtd is killed and started again: the
+    right hash, and the session reconnected."""
     t, port, digest = setup(lab, size_mib=256)
-    p, out = read_then_kill_target(t, "sanhook iscsi:127.0.0.1::%d:1:%s; sanhash" % (port, IQN))
+    p, out = read_then_kill_target(t, "sanhook iscsi:127.0.0.1::%d:1:%s; sanhash%s" % (port, IQN, sanhash_args))
     time.sleep(1.0)
     t.start()
     t.target(1, IQN, [(1, os.path.join(lab.dir, "lun1.img"), None)])
     rest, _ = p.communicate(timeout=600)
     out += rest
-    hash_ok(p.returncode, out, digest, "read across a target restart")
+    hash_ok(p.returncode, out, digest, what)
     m = re.search(r"\((\d+) reconnects\)", out)
     expect(m and int(m.group(1)) >= 1, "the session reconnected", out)
+
+
+def case_target_restart(lab):
+    read_across_restart(lab, "", "read across a target restart")
 
 
 def case_target_restart_cached(lab):
     """The same through the read cache: its background read-ahead commands, in flight when the
     target dies, are sent again on the new session and the data is still right."""
-    t, port, digest = setup(lab, size_mib=256)
-    p, out = read_then_kill_target(t, "sanhook iscsi:127.0.0.1::%d:1:%s; sanhash --cached" % (port, IQN))
-    time.sleep(1.0)
-    t.start()
-    t.target(1, IQN, [(1, os.path.join(lab.dir, "lun1.img"), None)])
-    rest, _ = p.communicate(timeout=600)
-    out += rest
-    hash_ok(p.returncode, out, digest, "4 KiB reads through the cache across a target restart")
-    m = re.search(r"\((\d+) reconnects\)", out)
-    expect(m and int(m.group(1)) >= 1, "the session reconnected", out)
+    read_across_restart(lab, " --cached", "4 KiB reads through the cache across a target restart")
 
 
 def case_no_retries(lab):

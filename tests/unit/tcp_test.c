@@ -720,11 +720,11 @@ TEST(tcp_advertised_window_never_shrinks)
 	static uint8_t data[1448];
 	fill_pattern(data, 0, sizeof(data));
 	unsigned acks = 0;
-	/* 32 full segments in order make the window grow by one segment ... */
+	/* 40 full segments in order make the window grow (it doubles until a gap) ... */
 	for (int i = 0; i < 40; i++)
 		peer_data(&t, data, 1448);
 	nf_step(&t.f);
-	/* ... then an odd-sized one, and a loss: the window falls back to its floor */
+	/* ... then an odd-sized one, and a loss: the window halves */
 	peer_data(&t, data, 1000);
 	peer_send(&t, 0, t.snd + 1448, data, 1448, NULL);
 	peer_send(&t, 0, t.snd + 3 * 1448, data, 1448, NULL);

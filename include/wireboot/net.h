@@ -150,6 +150,12 @@ uint32_t ipv4_dev_addr(struct netdev *dev);
 /** ipv4_checksum() - RFC 1071 one's-complement sum over @len bytes, folded, not inverted. */
 uint16_t ipv4_checksum_add(uint32_t sum, const void *data, size_t len);
 uint16_t ipv4_checksum_finish(uint32_t sum);
+/**
+ * ipv4_transport_checksum_add() - the sum of ipv4_checksum_add() over the pseudo-header that
+ * UDP (RFC 768) and TCP (RFC 9293 §3.1) checksums cover (@src, @dst, zero, @proto, @len) and
+ * the @len bytes at @segment: 0xffff for a received segment whose checksum is right.
+ */
+uint16_t ipv4_transport_checksum_add(uint32_t src, uint32_t dst, uint8_t proto, const void *segment, size_t len);
 void ipv4_fini(struct net *net);
 /** ipv4_format() - "10.0.0.1" into @buf (at least 16 bytes). */
 void ipv4_format(uint32_t addr, char *buf, size_t len);

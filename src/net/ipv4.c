@@ -71,6 +71,17 @@ uint16_t ipv4_checksum_add(uint32_t sum, const void *data, size_t len)
 	return (uint16_t)total;
 }
 
+uint16_t ipv4_transport_checksum_add(uint32_t src, uint32_t dst, uint8_t proto, const void *segment, size_t len)
+{
+	uint8_t pseudo[12];
+	put_be32(pseudo, src);
+	put_be32(pseudo + 4, dst);
+	pseudo[8] = 0;
+	pseudo[9] = proto;
+	put_be16(pseudo + 10, (uint16_t)len);
+	return ipv4_checksum_add(ipv4_checksum_add(0, pseudo, sizeof(pseudo)), segment, len);
+}
+
 uint16_t ipv4_checksum_finish(uint32_t sum)
 {
 	return (uint16_t)~sum;

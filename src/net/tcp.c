@@ -295,17 +295,6 @@ static size_t write_options(struct tcp_conn *c, uint8_t *p, uint8_t flags)
 	return n;
 }
 
-static uint16_t tcp_checksum(uint32_t src, uint32_t dst, const uint8_t *seg, size_t len)
-{
-	uint8_t pseudo[12];
-	put_be32(pseudo, src);
-	put_be32(pseudo + 4, dst);
-	pseudo[8] = 0;
-	pseudo[9] = IP_PROTO_TCP;
-	put_be16(pseudo + 10, (uint16_t)len);
-	return ipv4_checksum_add(ipv4_checksum_add(0, pseudo, sizeof(pseudo)), seg, len);
-}
-
 /* Copies @len bytes of the send ring starting @offset bytes after snd_una into @dst. */
 static void copy_from_ring(const struct tcp_conn *c, size_t offset, uint8_t *dst, size_t len)
 {
@@ -341,8 +330,8 @@ static int send_segment(struct tcp_conn *c, uint32_t seq, size_t len, uint8_t fl
 	put_be16(h + 14, (uint16_t)((flags & TCP_SYN) ? (wnd > 0xffff ? 0xffff : wnd) : wnd >> c->rcv_wscale));
 	put_be16(h + 16, 0);
 	put_be16(h + 18, 0);
-	size_t seglen = iobuf_len(iob);
-	put_be16(h + 16, ipv4_checksum_finish(tcp_checksum(c->local_ip, c->remote_ip, h, seglen)));
+	uint16_t sum = ipv4_transport_checksum_add(c->local_ip, c->remote_ip, IP_PROTO_TCP, h, iobuf_len(iob));
+	put_be16(h + 16, ipv4_checksum_finish(sum));
 	if (flags & TCP_ACK) {
 		uint32_t edge = c->rcv_nxt + ((flags & TCP_SYN) ? (wnd > 0xffff ? 0xffff : wnd) : (wnd >> c->rcv_wscale) << c->rcv_wscale);
 		if (seq_gt(edge, c->rcv_adv))
@@ -369,7 +358,7 @@ static void send_rst_for(struct net *net, uint32_t local_ip, uint32_t remote_ip,
 	put_be32(h + 8, with_ack ? ack : 0);
 	h[12] = 5 << 4;
 	h[13] = TCP_RST | (with_ack ? TCP_ACK : 0);
-	put_be16(h + 16, ipv4_checksum_finish(tcp_checksum(local_ip, remote_ip, h, TCP_HLEN)));
+	put_be16(h + 16, ipv4_checksum_finish(ipv4_transport_checksum_add(local_ip, remote_ip, IP_PROTO_TCP, h, TCP_HLEN)));
 	net->tcp.resets_sent++;
 	ipv4_tx(net, NULL, iob, local_ip, remote_ip, IP_PROTO_TCP);
 }
@@ -1124,7 +1113,7 @@ void tcp_rx(struct netdev *dev, struct iobuf *iob, uint32_t src, uint32_t dst)
 	size_t len = iobuf_len(iob);
 	net->tcp.segments_in++;
 	if (len < TCP_HLEN || (size_t)(h[12] >> 4) * 4 < TCP_HLEN || (size_t)(h[12] >> 4) * 4 > len ||
-	    tcp_checksum(src, dst, h, len) != 0xffff) {
+	    ipv4_transport_checksum_add(src, dst, IP_PROTO_TCP, h, len) != 0xffff) {
 		net->tcp.bad_segments++;
 		iobuf_free(iob);
 		return;

@@ -54,18 +54,6 @@ void udp_unbind(struct udp_socket *sock)
 		list_remove(&sock->link);
 }
 
-/* RFC 768: checksum over the pseudo-header (src, dst, zero, protocol, UDP length) and datagram. */
-static uint16_t udp_checksum(uint32_t src, uint32_t dst, const uint8_t *udp, size_t len)
-{
-	uint8_t pseudo[12];
-	put_be32(pseudo, src);
-	put_be32(pseudo + 4, dst);
-	pseudo[8] = 0;
-	pseudo[9] = IP_PROTO_UDP;
-	put_be16(pseudo + 10, (uint16_t)len);
-	return ipv4_checksum_add(ipv4_checksum_add(0, pseudo, sizeof(pseudo)), udp, len);
-}
-
 int udp_send(struct udp_socket *sock, struct netdev *dev, uint32_t src, uint32_t dst, uint16_t dst_port,
 	     struct iobuf *iob)
 {
@@ -86,7 +74,7 @@ int udp_send(struct udp_socket *sock, struct netdev *dev, uint32_t src, uint32_t
 	put_be16(h + 2, dst_port);
 	put_be16(h + 4, (uint16_t)len);
 	put_be16(h + 6, 0);
-	uint16_t sum = ipv4_checksum_finish(udp_checksum(src, dst, h, len));
+	uint16_t sum = ipv4_checksum_finish(ipv4_transport_checksum_add(src, dst, IP_PROTO_UDP, h, len));
 	put_be16(h + 6, sum ? sum : 0xffff); /* 0 means "no checksum": send all ones instead */
 	return ipv4_tx(net, dev, iob, src, dst, IP_PROTO_UDP);
 }
@@ -102,7 +90,7 @@ void udp_rx(struct netdev *dev, struct iobuf *iob, uint32_t src, uint32_t dst)
 		return;
 	}
 	size_t udp_len = get_be16(h + 4);
-	if (get_be16(h + 6) != 0 && udp_checksum(src, dst, h, udp_len) != 0xffff) {
+	if (get_be16(h + 6) != 0 && ipv4_transport_checksum_add(src, dst, IP_PROTO_UDP, h, udp_len) != 0xffff) {
 		net->ipv4.rx_bad++;
 		iobuf_free(iob);
 		return;

@@ -350,6 +350,17 @@ def case_keepalive(lab):
     expect("keepalive ping sent" in out and "keepalive ping answered" in out, "NOP-Out ping answered by NOP-In", out)
 
 
+def case_no_ping_while_busy(lab):
+    """A connection that keeps receiving is not pinged: each ping is a frame the firmware sends
+    slowly and a NOP-In the target must answer (a clock read before the receive and one after it
+    once made every loop pass look 584 years idle)."""
+    t, port, digest = setup(lab, size_mib=64)
+    rc, out = lab.wireboot([], "debug iscsi; sanhook iscsi:127.0.0.1::%d:1:%s; sanhash" % (port, IQN))
+    hash_ok(rc, out, digest, "read")
+    pings = out.count("keepalive ping sent")
+    expect(pings == 0, "no keepalive ping during a read (%d sent)" % pings, out)
+
+
 def case_lossy_switch(lab):
     """Our own stack through the test switch dropping, reordering and duplicating 1% of frames."""
     ns = lab.netns("ls")
@@ -417,7 +428,7 @@ def case_istgt_mutual(lab):
     expect(rc != 0 and "Error 0x0c15" in out, "istgt impostor check (wrong reverse secret)", out)
 
 
-CASES = [("abort-task", case_abort_task), ("abort-unanswered", case_abort_unanswered), ("window-and-random", case_window_and_random), ("no-retries", case_no_retries), ("istgt-mutual", case_istgt_mutual), ("lossy-switch", case_lossy_switch), ("keepalive", case_keepalive), ("multipath-failover", case_multipath_failover), ("digests", case_digests), ("write-roundtrip", case_write_roundtrip), ("huge-sparse-lun", case_huge_sparse_lun), ("no-auth", case_no_auth), ("one-way-chap", case_one_way_chap), ("mutual-chap", case_mutual_chap),
+CASES = [("abort-task", case_abort_task), ("abort-unanswered", case_abort_unanswered), ("window-and-random", case_window_and_random), ("no-retries", case_no_retries), ("istgt-mutual", case_istgt_mutual), ("lossy-switch", case_lossy_switch), ("keepalive", case_keepalive), ("no-ping-while-busy", case_no_ping_while_busy), ("multipath-failover", case_multipath_failover), ("digests", case_digests), ("write-roundtrip", case_write_roundtrip), ("huge-sparse-lun", case_huge_sparse_lun), ("no-auth", case_no_auth), ("one-way-chap", case_one_way_chap), ("mutual-chap", case_mutual_chap),
          ("auth-failures", case_auth_failures), ("mutual-required", case_mutual_required),
          ("multi-lun-4k", case_multi_lun_4k), ("target-restart", case_target_restart),
          ("target-restart-cached", case_target_restart_cached), ("own-stack", case_own_stack)]

@@ -999,6 +999,7 @@ static void step(struct process *proc)
 		return;
 	}
 	receive(s);
+	now = loop_now(s->loop); /* receive() stamped last_rx_ns later than the first reading */
 	if (s->state == ISCSI_LOGIN && now > s->state_deadline_ns) {
 		conn_failed(s, -WBE_TIMEDOUT);
 		return;

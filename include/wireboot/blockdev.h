@@ -54,6 +54,7 @@ struct blockdev_line {
 	uint64_t first_lba; /* line-aligned; meaningless when EMPTY */
 	uint64_t last_use;
 	enum blockdev_line_state state;
+	bool discard;       /* FILLING: a nested write changed its blocks; empty once read */
 	struct blockdev_io io;
 	uint8_t *data;      /* BLOCKDEV_LINE_BYTES; blocks past the device end are not valid */
 };
@@ -68,7 +69,7 @@ struct blockdev {
 	uint64_t use_clock;
 	uint64_t next_sequential_lba; /* where the previous read ended */
 	uint64_t hits, misses, device_reads;
-	bool busy; /* inside blockdev_read() */
+	bool busy; /* inside blockdev_read() or blockdev_write() */
 };
 
 /**
@@ -81,8 +82,10 @@ int blockdev_init(struct blockdev *bd, const struct blockdev_ops *ops, void *ctx
 void blockdev_fini(struct blockdev *bd);
 
 /**
- * blockdev_read() - @count blocks at @lba into @buf. Large reads (a line or more) go straight
- * to the device; small ones through the cache. Returns 0, -WBE_RANGE (beyond the device), or
+ * blockdev_read() - @count blocks at @lba into @buf. A read of a line or more whose first line
+ * is neither cached nor on its way goes straight to the device; others go through the cache.
+ * A call from inside a wait of another blockdev_read() or blockdev_write() (re-entered from
+ * the firmware) goes straight to the device. Returns 0, -WBE_RANGE (beyond the device), or
  * the device's rc (nothing is cached from a failed read; a line that cannot be read whole
  * because a block in it is unreadable, -WBE_SCSI_MEDIUM, fails only the requests that
  * include that block).
@@ -90,8 +93,9 @@ void blockdev_fini(struct blockdev *bd);
 int blockdev_read(struct blockdev *bd, uint64_t lba, uint64_t count, void *buf);
 
 /**
- * blockdev_write() - write through; cached copies of the blocks are updated (background
- * reads of them are waited for first). Same returns.
+ * blockdev_write() - write through; cached copies of the blocks are updated. Background reads
+ * of them are waited for first; from inside another call's wait (which may be for one of
+ * them) they are left running and their data is not kept. Same returns.
  */
 int blockdev_write(struct blockdev *bd, uint64_t lba, uint64_t count, const void *buf);
 

@@ -72,6 +72,7 @@ static struct blockdev_line *victim(struct blockdev *bd, uint64_t keep_from, uin
 static int start_fill(struct blockdev *bd, struct blockdev_line *line, uint64_t first_lba)
 {
 	line->state = BLOCKDEV_LINE_EMPTY;
+	line->discard = false;
 	line->first_lba = first_lba;
 	line->last_use = ++bd->use_clock;
 	line->io.lba = first_lba;
@@ -96,12 +97,18 @@ static bool unreadable_block(int rc)
 /*
  * Waits for @line's fill: 0 (the line is valid) or its rc. A line with an unreadable block
  * stays known as such, so that neither read-ahead nor readers ask for all of it again;
- * after any other failure it is empty.
+ * after any other failure it is empty. A line a nested write made stale is empty too, after
+ * its data went to the reader who waited for it (whose read came first).
  */
 static int complete_fill(struct blockdev *bd, struct blockdev_line *line)
 {
 	int rc = bd->ops->finish(bd->ctx, &line->io, false);
-	line->state = rc == 0 ? BLOCKDEV_LINE_VALID : unreadable_block(rc) ? BLOCKDEV_LINE_UNREADABLE : BLOCKDEV_LINE_EMPTY;
+	if (line->discard)
+		line->state = BLOCKDEV_LINE_EMPTY;
+	else
+		line->state = rc == 0 ? BLOCKDEV_LINE_VALID
+			      : unreadable_block(rc) ? BLOCKDEV_LINE_UNREADABLE : BLOCKDEV_LINE_EMPTY;
+	line->discard = false;
 	return rc;
 }
 
@@ -240,21 +247,33 @@ int blockdev_read(struct blockdev *bd, uint64_t lba, uint64_t count, void *buf)
 	return rc;
 }
 
+static bool line_overlaps(const struct blockdev *bd, const struct blockdev_line *l, uint64_t lba, uint64_t count)
+{
+	return l->first_lba < lba + count && lba < l->first_lba + bd->line_blocks;
+}
+
 int blockdev_write(struct blockdev *bd, uint64_t lba, uint64_t count, const void *buf)
 {
 	if (lba > bd->blocks || count > bd->blocks - lba)
 		return -WBE_RANGE;
-	/* a read of these blocks still on its way would bring their old contents */
+	bool nested = bd->busy;
+	bd->busy = true;
+	/* a read of these blocks still on its way would bring their old contents: wait for it,
+	 * or, inside another call's wait (perhaps for that very read), have its data dropped */
 	for (unsigned i = 0; i < BLOCKDEV_LINES; i++) {
 		struct blockdev_line *l = &bd->lines[i];
-		if (l->state == BLOCKDEV_LINE_FILLING && l->first_lba < lba + count && lba < l->first_lba + bd->line_blocks)
+		if (l->state != BLOCKDEV_LINE_FILLING || !line_overlaps(bd, l, lba, count))
+			continue;
+		if (nested)
+			l->discard = true;
+		else
 			complete_fill(bd, l);
 	}
 	int rc = bd->ops->write(bd->ctx, lba, count, buf);
 	for (unsigned i = 0; i < BLOCKDEV_LINES; i++) {
 		struct blockdev_line *l = &bd->lines[i];
 		bool cached = l->state == BLOCKDEV_LINE_VALID || l->state == BLOCKDEV_LINE_UNREADABLE;
-		if (!cached || l->first_lba >= lba + count || lba >= l->first_lba + bd->line_blocks)
+		if (!cached || !line_overlaps(bd, l, lba, count))
 			continue;
 		if (l->state == BLOCKDEV_LINE_UNREADABLE) {
 			if (rc == 0)
@@ -270,5 +289,6 @@ int blockdev_write(struct blockdev *bd, uint64_t lba, uint64_t count, const void
 		memcpy(l->data + (from - l->first_lba) * bd->block_size,
 		       (const uint8_t *)buf + (from - lba) * bd->block_size, (to - from) * bd->block_size);
 	}
+	bd->busy = nested;
 	return rc;
 }

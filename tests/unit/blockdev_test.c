@@ -21,8 +21,10 @@ struct memdisk {
 	unsigned npending, max_pending, polls, abandoned;
 	unsigned failed_reads;    /* device reads that failed */
 	bool complete_on_poll;    /* poll() completes every pending read */
-	struct blockdev *reenter; /* the next finish() first reads a block of its own line
-				   * through it (a nested call, as from inside a wait) */
+	struct blockdev *reenter; /* the next finish() first reads (or with reenter_write,
+				   * writes) a block of its own line through it (a nested call,
+				   * as from inside a wait) */
+	bool reenter_write;
 	int reenter_rc;
 };
 
@@ -113,9 +115,14 @@ static int md_finish(void *ctx, struct blockdev_io *io, bool abandon)
 		uint8_t buf[512];
 		uint64_t lba = io->lba + 1;
 		m->reenter = NULL;
-		m->reenter_rc = blockdev_read(bd, lba, 1, buf);
-		if (m->reenter_rc == 0 && memcmp(buf, m->data + lba * 512, 512) != 0)
-			m->reenter_rc = -WBE_IO;
+		if (m->reenter_write) {
+			memset(buf, 0x3c, sizeof(buf));
+			m->reenter_rc = blockdev_write(bd, lba, 1, buf);
+		} else {
+			m->reenter_rc = blockdev_read(bd, lba, 1, buf);
+			if (m->reenter_rc == 0 && memcmp(buf, m->data + lba * 512, 512) != 0)
+				m->reenter_rc = -WBE_IO;
+		}
 	}
 	unsigned i = 0;
 	while (i < m->npending && m->pending[i] != io)
@@ -386,6 +393,32 @@ TEST(blockdev_nested_read_goes_to_the_device)
 	CHECK(m->reenter == NULL);
 	CHECK_INT(m->reenter_rc, 0);
 	CHECK_INT(m->reads, 2); /* the line, and the nested read straight from the device */
+	CHECK_INT(m->npending, 0);
+	blockdev_fini(&bd);
+	free(m);
+}
+
+TEST(blockdev_nested_write_leaves_the_outer_wait_alone)
+{
+	struct memdisk *m = new_disk();
+	struct blockdev bd;
+	REQUIRE(blockdev_init(&bd, &md_ops, m, DISK_BLOCKS, 512) == 0);
+	uint8_t before[512], buf[512], written[512];
+	memcpy(before, m->data + 257 * 512, 512);
+	memset(written, 0x3c, sizeof(written));
+	m->reenter = &bd; /* the wait for the line below writes block 257, the one it reads */
+	m->reenter_write = true;
+	REQUIRE(blockdev_read(&bd, 257, 1, buf) == 0);
+	CHECK(m->reenter == NULL);
+	CHECK_INT(m->reenter_rc, 0);
+	CHECK_INT(m->writes, 1);
+	CHECK_MEM(m->data + 257 * 512, written, 512);
+	/* the read started before the write: either content is right for it, and here the device
+	 * had read the block when the command started */
+	CHECK_MEM(buf, before, 512);
+	/* the line read before the write is not kept: the next read brings the new data */
+	REQUIRE(blockdev_read(&bd, 257, 1, buf) == 0);
+	CHECK_MEM(buf, written, 512);
 	CHECK_INT(m->npending, 0);
 	blockdev_fini(&bd);
 	free(m);
